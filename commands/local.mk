@@ -1,0 +1,1 @@
+# commands/: the runtime-aware plugin (issue 7).

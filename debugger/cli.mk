@@ -1,0 +1,1 @@
+# debugger/cli.mk: sources appended to debugger_librtsdb_la_SOURCES; tests to check_PROGRAMS/TESTS.

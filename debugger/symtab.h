@@ -1,0 +1,93 @@
+/* symtab.h — symbols, lines, modules and frames of a target.
+ *
+ * Built on elfutils libdwfl/libdw (modules, PIE load bias, shared libraries,
+ * separate debuginfo) for symbols and lines, and on libunwind (-ptrace live,
+ * -coredump for cores) for unwinding.  One symtab per target.
+ *
+ * Depends on: target.h, types.h.  Knows nothing of the runtime.
+ */
+#ifndef RTSDB_SYMTAB_H
+#define RTSDB_SYMTAB_H
+
+#include "target.h"
+
+struct rd_type;
+struct symtab;
+
+struct rd_module {
+    char name[256];     /* path of the ELF file */
+    addr_t lo, hi;      /* mapped address range */
+    addr_t bias;        /* load bias (PIE / shared library) */
+    bool has_debuginfo;
+};
+
+struct sym_info {
+    const char *name;   /* owned by the symtab; valid until symtab_free */
+    addr_t addr;        /* start of the symbol */
+    uint64_t size;
+    const char *module; /* module path */
+};
+
+struct line_info {
+    const char *file;   /* as recorded in DWARF (owned by the symtab) */
+    int line;
+    addr_t addr;        /* start address of the line-table row */
+};
+
+/* Load symbols for the target's executable and shared libraries. */
+struct symtab *symtab_load(struct target *t, char *errbuf, size_t errlen);
+/* Re-scan modules (after a shared library was loaded). */
+int symtab_refresh(struct symtab *st);
+void symtab_free(struct symtab *st);
+
+int symtab_modules(struct symtab *st, struct rd_module **out, size_t *n);
+bool symtab_lookup_addr(struct symtab *st, addr_t addr, struct sym_info *out);
+/* Functions and data objects by name (first match; main executable first). */
+bool symtab_lookup_name(struct symtab *st, const char *name, struct sym_info *out);
+/* Address just past a function's prologue, for "break FUNC". */
+bool symtab_function_breakpoint_addr(struct symtab *st, const char *name, addr_t *out);
+bool symtab_line_for_addr(struct symtab *st, addr_t addr, struct line_info *out);
+/* Addresses of the first instruction of FILE:LINE (basename match allowed);
+ * returns how many were written to out (at most max). */
+int symtab_addrs_for_line(struct symtab *st, const char *file, int line, addr_t *out, int max);
+/* Iterate symbol names starting with prefix (for completion); returns count. */
+int symtab_complete(struct symtab *st, const char *prefix,
+                    void (*cb)(const char *name, void *arg), void *arg);
+
+/* ---- frames ---- */
+
+#define RD_MAX_FRAMES 256
+
+struct frame {
+    int level;
+    addr_t pc;          /* for level > 0, the return address */
+    addr_t sp, cfa;
+    struct user_regs_struct regs;   /* registers recovered for this frame
+                                       (callee-saved ones are exact; others best effort) */
+    bool regs_valid;
+};
+
+/* Unwind thread `tid` of the target from its current registers. */
+int unwind_thread(struct symtab *st, pid_t tid, struct frame *out, int max);
+/* Unwind from an arbitrary register set (e.g. a green thread's saved context):
+ * memory is read through the target, unwind info found as for a thread. */
+int unwind_from_regs(struct symtab *st, const struct user_regs_struct *regs,
+                     struct frame *out, int max);
+
+/* Print "#N  0x... in func (a=1, b=0x...) at file.c:12" like gdb, into buf.
+ * Arguments are printed where DWARF makes them cheap. */
+void frame_describe(struct symtab *st, const struct frame *f, char *buf, size_t len);
+
+/* ---- DWARF variables and types (for expressions) ---- */
+
+/* Look up a type by name ("struct foo", "StgTSO", "int", "char *" is parsed
+ * by the expression layer); NULL if unknown. */
+struct rd_type *dwarf_lookup_type(struct symtab *st, const char *name);
+/* Look up a variable visible in frame f (locals, parameters, then globals). 
+ * On success fills the type and where it lives (an address, or a register
+ * value for register-located variables). */
+struct rd_value;
+bool dwarf_lookup_variable(struct symtab *st, const struct frame *f, const char *name,
+                           struct rd_value *out);
+
+#endif

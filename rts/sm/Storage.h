@@ -1,0 +1,104 @@
+/* Storage.h — the storage manager's interface to the rest of the runtime.
+ *
+ * Megablocks (MBlock.c), the block allocator (BlockAlloc.c), generations,
+ * nurseries and allocation (Storage.c), and the write barriers that keep the
+ * remembered set (mut lists) exact (DESIGN §4.3).
+ *
+ * Must not depend on: the scheduler's internals, the debugger.
+ */
+#ifndef RTS_SM_STORAGE_H
+#define RTS_SM_STORAGE_H
+
+#include <stdbool.h>
+#include <pthread.h>
+#include "rts/storage/Closures.h"
+#include "rts/storage/Block.h"
+#include "Capability.h"
+
+typedef StgWord W_;
+
+typedef struct generation_ {
+    uint32_t no;
+    bdescr *blocks;             /* blocks of live objects (to-space after GC) */
+    uint32_t n_blocks;
+    W_ n_words;
+    bdescr *large_objects;      /* BF_LARGE groups, doubly linked via u.back */
+    uint32_t n_large_blocks;
+    W_ n_large_words;
+    W_ n_new_large_words;       /* large words allocated since the last GC */
+    uint32_t max_blocks;        /* collect this generation when n_blocks exceeds it */
+    StgTSO *threads;            /* threads of this generation, via global_link */
+    StgWeak *weak_ptr_list;
+    struct generation_ *to;     /* survivors go here (aging: g0 -> g0 once) */
+    uint32_t collections;
+    uint32_t par_collections;
+    uint32_t failed_promotions;
+
+    /* used only during GC */
+    pthread_spinlock_t sync;    /* large-object list and block claims */
+    bdescr *old_blocks;         /* from-space */
+    uint32_t n_old_blocks;
+    W_ live_estimate;
+    bdescr *scavenged_large_objects;
+    uint32_t n_scavenged_large_blocks;
+    StgTSO *old_threads;
+    StgWeak *old_weak_ptr_list;
+} generation;
+
+extern generation *generations;     /* [RtsFlags.GcFlags.generations] */
+extern generation *g0;
+extern generation *oldest_gen;
+
+/* ---- megablocks and blocks (MBlock.c, BlockAlloc.c) ---- */
+void initMBlocks(void);
+void *getMBlocks(uint32_t n);
+void initBlockAllocator(void);
+bdescr *allocGroup(W_ n);           /* caller holds sm_mutex */
+bdescr *allocBlock(void);
+void freeGroup(bdescr *bd);         /* fills with 0xaa under -DZ */
+void freeChain(bdescr *bd);
+bdescr *allocGroup_lock(W_ n);      /* take sm_mutex */
+bdescr *allocBlock_lock(void);
+void freeGroup_lock(bdescr *bd);
+void freeChain_lock(bdescr *bd);
+W_ countBlocks(bdescr *bd);
+W_ n_alloc_blocks(void);            /* blocks currently allocated */
+extern pthread_mutex_t sm_mutex;
+
+/* initBdescr: block belongs to gen, survivors go to dest. */
+static inline void initBdescr(bdescr *bd, generation *gen, generation *dest)
+{
+    bd->gen = gen;
+    bd->gen_no = (uint16_t)gen->no;
+    bd->dest_no = (uint16_t)dest->no;
+}
+
+/* ---- set-up and allocation (Storage.c) ---- */
+void initStorage(void);
+void exitStorage(void);
+
+/* Allocate n words in cap's nursery (large objects get their own group).
+ * Returns fresh, uninitialised memory (0xaa-filled under -DZ).  Never
+ * collects: callers at a safe point call rts_maybe_gc() / the scheduler. */
+StgPtr allocate(Capability *cap, W_ n);
+/* Allocate n words that will never move (byte arrays for foreign code). */
+StgPtr allocatePinned(Capability *cap, W_ n);
+/* True when cap's nursery is exhausted and a GC should run at the next safe point. */
+bool nurseryExhausted(Capability *cap);
+void resetNurseries(void);          /* after GC */
+
+/* ---- write barriers and the remembered set ---- */
+/* Put p (in generation gen > 0) on cap's mut list for gen. */
+void recordMutableCap(StgClosure *p, Capability *cap, uint32_t gen);
+/* Record p if it lives in an old generation. */
+void recordClosureMutated(Capability *cap, StgClosure *p);
+void dirty_MUT_VAR(Capability *cap, StgMutVar *mv);
+void dirty_MUT_ARR_PTRS(Capability *cap, StgMutArrPtrs *a);
+void dirty_MVAR(Capability *cap, StgMVar *mvar);
+void dirty_TSO(Capability *cap, StgTSO *tso);
+void dirty_STACK(Capability *cap, StgStack *stack);
+
+/* Size of a heap object in words, from its info table and fields. */
+W_ closure_sizeW(const StgClosure *p);
+
+#endif

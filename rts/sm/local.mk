@@ -1,0 +1,1 @@
+# rts/sm/: the storage manager and GC sources are appended to RTS_SOURCES here.
