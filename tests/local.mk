@@ -1,3 +1,10 @@
-# tests/: shared test infrastructure.  Tests of each part are declared in that
-# part's fragment; this one holds the bench and helper targets.
+# tests/: shared test infrastructure.  Each part declares its own tests in
+# its fragment (included below or from its folder's local.mk).
 EXTRA_DIST += tests/README.md
+
+# make bench: every benchmark, beside its anchors (GHC, Go, gdb) in one run.
+# Parts add their rule names to BENCH_TARGETS.  Not run by make check.
+bench: all
+	@for t in $(BENCH_TARGETS); do echo "== $$t"; $(MAKE) $(AM_MAKEFLAGS) $$t || exit 1; done
+.PHONY: bench
+
