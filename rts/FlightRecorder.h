@@ -1,0 +1,142 @@
+/* FlightRecorder.h — per-capability and per-GC-thread rings of recent events.
+ *
+ * A bounded, lock-free history of what the runtime did last: GC start/end,
+ * evacuations of watched objects, MVar operations with the queue's head and
+ * tail generations and the clean/dirty state before and after, CAF entry,
+ * thread life cycle, sanity failures.  Each ring has exactly one writer at a
+ * time (the OS thread holding the capability, or one GC thread), so writing
+ * is a few stores and no atomics.  The rings live in ordinary memory that
+ * the debug-info ABI describes, so a debugger reads them from a live process
+ * or a core file; `+RTS -l[FILE]` also writes them to a file at exit.
+ *
+ * Cost when off: one load and a predicted-not-taken branch per call site
+ * (traceEnabled()).  Categories can be switched at run time by writing
+ * rts_recorder.enabled (the debugger does).
+ *
+ * Must not depend on: the scheduler's or the GC's internals.
+ */
+#ifndef RTS_FLIGHTRECORDER_H
+#define RTS_FLIGHTRECORDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Event types: the ABI exports these as the "event" constant group. */
+#define RTS_EVENT_TYPES(X)                                                   \
+    X(EVENT_GC_START, 1)      /* a=collect_gen b=gc number c=n_gc_threads */ \
+    X(EVENT_GC_END, 2)        /* a=collect_gen b=gc number c=bytes copied */ \
+    X(EVENT_GC_WORK_START, 3) /* a=gc number */                              \
+    X(EVENT_GC_WORK_END, 4)   /* a=gc number b=words copied */               \
+    X(EVENT_EVAC_WATCHED, 5)  /* a=from b=to c=from gen d=to gen */          \
+    X(EVENT_MVAR_TAKE, 6)     /* a=mvar b=head c=tail d=RTS_MVAR_STATE(...) */ \
+    X(EVENT_MVAR_PUT, 7)                                                     \
+    X(EVENT_MVAR_READ, 8)                                                    \
+    X(EVENT_MVAR_BLOCK, 9)    /* a=mvar b=tso c=queue node d=state */        \
+    X(EVENT_MVAR_WAKE, 10)    /* a=mvar b=tso c=new head d=state */          \
+    X(EVENT_CAF_ENTER, 11)    /* a=caf b=tso c=won(1)/lost(0) */             \
+    X(EVENT_CAF_LOCK, 12)     /* a=caf b=blackhole */                        \
+    X(EVENT_THREAD_CREATE, 13) /* a=tso b=id */                              \
+    X(EVENT_THREAD_BLOCK, 14) /* a=tso b=id c=why_blocked d=block_info */    \
+    X(EVENT_THREAD_WAKE, 15)  /* a=tso b=id c=waker cap */                   \
+    X(EVENT_THREAD_FINISH, 16) /* a=tso b=id */                              \
+    X(EVENT_SANITY_FAIL, 17)  /* a=object b=field address c=value */         \
+    X(EVENT_WATCH_WRITE, 18)  /* a=address b=old c=new d=slot */             \
+    X(EVENT_WATCH_FREE, 19)   /* a=address b=slot */
+
+enum RtsEventType {
+#define RTS_EV_ENUM(name, val) name = val,
+    RTS_EVENT_TYPES(RTS_EV_ENUM)
+#undef RTS_EV_ENUM
+};
+
+/* Categories (bits of rts_recorder.enabled). */
+#define RTS_EVENT_CATEGORIES(X)         \
+    X(EVCAT_GC, 0x01, "gc")             \
+    X(EVCAT_EVAC, 0x02, "evac")         \
+    X(EVCAT_MVAR, 0x04, "mvar")         \
+    X(EVCAT_CAF, 0x08, "caf")           \
+    X(EVCAT_THREAD, 0x10, "thread")     \
+    X(EVCAT_SANITY, 0x20, "sanity")     \
+    X(EVCAT_WATCH, 0x40, "watch")
+
+enum RtsEventCategory {
+#define RTS_EVCAT_ENUM(name, bit, str) name = bit,
+    RTS_EVENT_CATEGORIES(RTS_EVCAT_ENUM)
+#undef RTS_EVCAT_ENUM
+    EVCAT_ALL = 0x7f
+};
+
+/* MVar state word for MVar events: generation of head and tail (0xff when
+ * END_TSO_QUEUE), nursery bits, and clean/dirty before and after. */
+#define RTS_MVAR_STATE(head_gen, tail_gen, head_nursery, tail_nursery, dirty_before, dirty_after) \
+    ((uint64_t)(head_gen) | ((uint64_t)(tail_gen) << 8) | ((uint64_t)(head_nursery) << 16) |          \
+     ((uint64_t)(tail_nursery) << 17) | ((uint64_t)(dirty_before) << 18) | ((uint64_t)(dirty_after) << 19))
+
+typedef struct RtsEvent_ {
+    uint64_t time;          /* TSC ticks; rts_recorder converts to ns */
+    uint16_t type;          /* enum RtsEventType */
+    uint16_t ring;          /* ring index that recorded it */
+    uint32_t seq;           /* per-ring sequence number (low 32 bits of head) */
+    uint64_t a, b, c, d;
+} RtsEvent;
+
+typedef struct EventRing_ {
+    volatile uint64_t head;     /* events ever written; slot = head & (size - 1) */
+    uint32_t size;              /* slots, a power of two */
+    uint16_t kind;              /* 0 = capability, 1 = GC thread */
+    uint16_t owner;             /* capability or GC thread number */
+    RtsEvent *events;
+} EventRing;
+
+typedef struct FlightRecorder_ {
+    volatile uint32_t enabled;  /* category bits; the debugger may write it */
+    uint32_t n_rings;
+    EventRing *rings;           /* [n_caps] capability rings, then [n_caps] GC-thread rings */
+    uint32_t n_caps;
+    uint32_t ring_size;
+    uint64_t tsc_at_start;      /* time base: TSC and CLOCK_MONOTONIC ns at start-up */
+    uint64_t ns_at_start;
+    double ns_per_tick;         /* calibrated at start-up */
+    uint64_t dropped;           /* events that overwrote unread older ones (informative) */
+} FlightRecorder;
+
+extern FlightRecorder rts_recorder;
+
+void initFlightRecorder(uint32_t n_caps, uint32_t categories, uint32_t ring_size);
+void exitFlightRecorder(void);      /* writes the -l file when asked */
+/* Parse "gc,mvar,..." or "all"; returns the bit set or -1 on an unknown name. */
+long parseEventCategories(const char *list);
+
+static inline bool traceEnabled(uint32_t category)
+{
+    return __builtin_expect((rts_recorder.enabled & category) != 0, 0);
+}
+
+/* Ring helpers: the capability ring of cap `no`, the GC-thread ring of GC thread `no`. */
+static inline EventRing *capRing(uint32_t no) { return &rts_recorder.rings[no]; }
+static inline EventRing *gcRing(uint32_t no) { return &rts_recorder.rings[rts_recorder.n_caps + no]; }
+
+static inline uint64_t rts_rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* Record one event in `ring` (the caller is its only writer). */
+static inline void traceEvent(EventRing *ring, uint16_t type, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+{
+    uint64_t h = ring->head;
+    RtsEvent *e = &ring->events[h & (ring->size - 1)];
+    e->time = rts_rdtsc();
+    e->type = type;
+    e->ring = (uint16_t)(ring - rts_recorder.rings);
+    e->seq = (uint32_t)h;
+    e->a = a; e->b = b; e->c = c; e->d = d;
+    __atomic_store_n(&ring->head, h + 1, __ATOMIC_RELEASE);
+}
+
+/* Write every ring's events, oldest first, as text lines to path. */
+int dumpFlightRecorder(const char *path);
+
+#endif
