@@ -30,13 +30,16 @@ typedef void (*complete_fn)(struct session *s, const char *text,
 
 struct command {
     const char *name;       /* "info breakpoints", "break", "rts mvar": multi-word allowed */
-    const char *aliases;    /* space-separated: "b br" ; may be NULL */
+    const char *aliases;    /* space-separated: "b br" ; may be NULL.  Each
+                               alias replaces the name's last word. */
     const char *summary;    /* one line for "help" */
     const char *help;       /* full text for "help CMD" (usage first) */
     cmd_fn fn;
     complete_fn complete;   /* NULL: complete symbols */
     bool needs_target;      /* error "The program is not being run." when no target */
     bool needs_live;        /* error on a core file */
+    void *data;             /* the registrant's own data (a plugin's state,
+                               a user command); read it with cmd_current() */
 };
 
 void cmd_register(const struct command *c);     /* c must outlive the session */
@@ -46,6 +49,12 @@ const struct command *cmd_lookup(const char *line, const char **args_out);
 int cmd_execute(struct session *s, const char *line);
 int cmd_source_file(struct session *s, const char *path);
 void cmd_error(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Read one more line of input for a multi-line command ("define", breakpoint
+ * "commands"): from the sourced file, the REPL (with prompt) or stdin.
+ * Returns a malloc'd line without its newline, or NULL at end of input. */
+char *cmd_read_line(struct session *s, const char *prompt);
+/* The command being executed (or completed); NULL outside commands. */
+const struct command *cmd_current(struct session *s);
 
 /* ---- output ---- */
 void out_printf(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -87,6 +96,14 @@ void session_free(struct session *s);
 int session_set_target(struct session *s, struct target *t);
 void session_drop_target(struct session *s);
 pid_t session_current_tid(struct session *s);
+/* The selected frame of the selected thread (registers unwound for levels
+ * above 0).  Returns 0, or -1 with a one-line reason in errbuf. */
+int session_selected_frame(struct session *s, struct frame *out, char *errbuf, size_t errlen);
+/* Every part's command-registration entry point (main.c calls them all). */
+void target_commands_init(void);
+void symtab_commands_init(void);
+void infrun_commands_init(void);
+void cli_commands_init(void);
 
 /* ---- expressions (expr.c) ---- */
 /* Evaluate a C-like expression in the selected frame. */

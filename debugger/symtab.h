@@ -36,6 +36,9 @@ struct line_info {
 
 /* Load symbols for the target's executable and shared libraries. */
 struct symtab *symtab_load(struct target *t, char *errbuf, size_t errlen);
+/* Load symbols of one ELF file at its link-time addresses, with no target
+ * (PROGRAM before "run", unit tests).  Frames cannot be unwound. */
+struct symtab *symtab_load_file(const char *path, char *errbuf, size_t errlen);
 /* Re-scan modules (after a shared library was loaded). */
 int symtab_refresh(struct symtab *st);
 void symtab_free(struct symtab *st);
@@ -65,7 +68,22 @@ struct frame {
     struct user_regs_struct regs;   /* registers recovered for this frame
                                        (callee-saved ones are exact; others best effort) */
     bool regs_valid;
+    bool signal_frame;  /* the kernel's signal trampoline: "<signal handler called>" */
+    bool interrupted;   /* interrupted by a signal: pc is exact, not a return address */
 };
+
+/* Registers in gdb's amd64 order, as used by rd_value.regno and $name:
+ * rax rbx rcx rdx rsi rdi rbp rsp r8..r15 rip eflags cs ss ds es fs gs
+ * fs_base gs_base (0..25). */
+#define RD_NUM_REGS 26
+/* gdb register number for a DWARF x86-64 register number; -1 if none. */
+int regno_from_dwarf(int dwarf_reg);
+/* Value of register regno (gdb order) in frame f's recovered registers. */
+uint64_t frame_reg(const struct frame *f, int regno);
+/* "rax", "rip", ... for regno (gdb order); NULL if out of range. */
+const char *regno_name(int regno);
+/* gdb register number for "rax"/"rip"/"pc"/"sp"/"fp" (no '$'); -1 if none. */
+int regno_from_name(const char *name);
 
 /* Unwind thread `tid` of the target from its current registers. */
 int unwind_thread(struct symtab *st, pid_t tid, struct frame *out, int max);
@@ -89,5 +107,8 @@ struct rd_type *dwarf_lookup_type(struct symtab *st, const char *name);
 struct rd_value;
 bool dwarf_lookup_variable(struct symtab *st, const struct frame *f, const char *name,
                            struct rd_value *out);
+
+/* Register bt/frame/up/down/info frame/info symbol/... (symtab_commands.c). */
+void symtab_commands_init(void);
 
 #endif

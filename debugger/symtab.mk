@@ -1,1 +1,50 @@
-# debugger/symtab.mk: sources appended to debugger_librtsdb_la_SOURCES; tests to check_PROGRAMS/TESTS.
+# debugger/symtab.mk: symbols, lines, frames, DWARF types (the "symtab" part)
+# and their tests.  Fragment of the top Makefile.am: paths from the top.
+debugger_librtsdb_la_SOURCES += debugger/symtab_priv.h debugger/symtab.c \
+	debugger/symtab_regs.c debugger/unwind.c debugger/frame.c debugger/dwarf_loc.c \
+	debugger/dwarf_types.c debugger/types.c debugger/symtab_commands.c
+
+# ---- debuggees ----
+# Note [Debuggees really at -O0]: automake puts the user's CFLAGS (-g -O2 by
+# default) after a target's _CFLAGS, so "-O0" there loses.  GNU make
+# target-specific variables append -O0 after CFLAGS for these objects only
+# (the tree builds with -Wno-portability).
+SYMTAB_DEBUGGEE_CFLAGS = -g -O0 $(WARN_CFLAGS) -pthread
+check_LTLIBRARIES += tests/debuggee/libsymtab_lib.la
+tests_debuggee_libsymtab_lib_la_SOURCES = tests/debuggee/symtab_lib.c
+tests_debuggee_libsymtab_lib_la_CFLAGS = $(SYMTAB_DEBUGGEE_CFLAGS)
+# -rpath makes libtool build a real shared library (check libraries are
+# otherwise convenience archives).
+tests_debuggee_libsymtab_lib_la_LDFLAGS = -rpath /nowhere -avoid-version
+tests/debuggee/libsymtab_lib_la-symtab_lib.l$(OBJEXT): CFLAGS += -O0
+
+# symtab_deep: PIE (the default), linked to the library; symtab_deep_nopie:
+# the same program at fixed addresses.  -no-install: a real executable with
+# an rpath, not a libtool wrapper script, so gdb and rtsdb can load it.
+check_PROGRAMS += tests/debuggee/symtab_deep tests/debuggee/symtab_deep_nopie
+tests_debuggee_symtab_deep_SOURCES = tests/debuggee/symtab_deep.c
+tests_debuggee_symtab_deep_CFLAGS = $(SYMTAB_DEBUGGEE_CFLAGS)
+tests_debuggee_symtab_deep_LDFLAGS = -no-install
+tests_debuggee_symtab_deep_LDADD = tests/debuggee/libsymtab_lib.la
+tests/debuggee/symtab_deep-symtab_deep.$(OBJEXT): CFLAGS += -O0
+tests_debuggee_symtab_deep_nopie_SOURCES = tests/debuggee/symtab_deep.c
+tests_debuggee_symtab_deep_nopie_CFLAGS = $(SYMTAB_DEBUGGEE_CFLAGS) -fno-pie
+tests_debuggee_symtab_deep_nopie_LDFLAGS = -no-install -no-pie
+tests_debuggee_symtab_deep_nopie_LDADD = tests/debuggee/libsymtab_lib.la
+tests/debuggee/symtab_deep_nopie-symtab_deep.$(OBJEXT): CFLAGS += -O0
+
+# ---- unit tests ----
+check_PROGRAMS += tests/unit/test_symtab tests/unit/test_symtab_unwind
+TESTS += tests/unit/test_symtab tests/unit/test_symtab_unwind
+tests_unit_test_symtab_SOURCES = tests/unit/test_symtab.c tests/unit/test_symtab_check.h
+tests_unit_test_symtab_CPPFLAGS = $(RTSDB_CPPFLAGS)
+tests_unit_test_symtab_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)
+tests_unit_test_symtab_unwind_SOURCES = tests/unit/test_symtab_unwind.c \
+	tests/unit/test_symtab_check.h
+tests_unit_test_symtab_unwind_CPPFLAGS = $(RTSDB_CPPFLAGS)
+tests_unit_test_symtab_unwind_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)
+
+# ---- integration tests (drive debugger/rtsdb --batch; gdb for agreement) ----
+TESTS += tests/integration/symtab_commands.sh tests/integration/symtab_gdb_agree.sh
+EXTRA_DIST += tests/integration/symtab_commands.sh tests/integration/symtab_gdb_agree.sh \
+	tests/integration/symtab_lib.sh

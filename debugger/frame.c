@@ -1,0 +1,246 @@
+/* frame.c — one line per frame, as gdb prints it.
+ *
+ * Offers frame_describe:
+ *   #0  evacuate (p=0x4200001000) at rts/sm/Evac.c:147
+ *   #1  0x000055555555513d in copy_tag (p=0x7ffd..., n=3) at rts/sm/Evac.c:147
+ *   #2  0x00007ffff7c29d90 in __libc_start_call_main () from /lib/x86_64-linux-gnu/libc.so.6
+ *   #3  0x0000000000401000 in ?? ()
+ *   #4  <signal handler called>
+ * Frame 0 shows no address when its pc is at the start of a line, as gdb.
+ * Arguments follow gdb's "print frame-arguments scalars": scalars by value,
+ * char pointers with their string, aggregates as "...", and
+ * "<optimized out>" when DWARF does not say cheaply where they are.
+ *
+ * Depends on: symtab_priv.h, types.h.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "symtab_priv.h"
+
+/* Bounded appends into the caller's buffer. */
+struct outbuf {
+    char *buf;
+    size_t len, pos;
+};
+
+static void put(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct outbuf *o, const char *fmt, ...)
+{
+    if (o->pos + 1 >= o->len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(o->buf + o->pos, o->len - o->pos, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        o->pos = o->pos + (size_t)n < o->len ? o->pos + (size_t)n : o->len - 1;
+}
+
+/* A char pointer's string as gdb shows it: 0x... "text", at most 200
+ * characters then "...". */
+static void put_string_at(struct outbuf *o, struct symtab *st, addr_t addr)
+{
+    put(o, "0x%" PRIx64, addr);
+    if (addr == 0)
+        return;
+    char s[201];
+    size_t n = 0;
+    for (; n < 200; n++) {
+        if (symtab_read_memory(st, addr + n, &s[n], 1) != 0) {
+            if (n == 0) {
+                put(o, " <error: Cannot access memory at address 0x%" PRIx64 ">", addr);
+                return;
+            }
+            break;
+        }
+        if (s[n] == '\0')
+            break;
+    }
+    put(o, " \"");
+    for (size_t i = 0; i < n && s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            put(o, "\\%c", c);
+        else if (c == '\n')
+            put(o, "\\n");
+        else if (c == '\t')
+            put(o, "\\t");
+        else if (c < 0x20 || c >= 0x7f)
+            put(o, "\\%03o", c);
+        else
+            put(o, "%c", c);
+    }
+    put(o, n == 200 ? "\"..." : "\"");
+}
+
+/* One scalar value of type t from its raw little-endian bytes. */
+static void put_scalar(struct outbuf *o, struct symtab *st, struct rd_type *t,
+                       const unsigned char *bytes)
+{
+    struct rd_type *u = type_strip_typedefs(t);
+    uint64_t raw = 0;
+    size_t size = u && u->size && u->size <= 8 ? u->size : 8;
+    memcpy(&raw, bytes, size);
+    int64_t sval = size < 8 && u && u->is_signed && (raw >> (size * 8 - 1)) & 1
+                   ? (int64_t)(raw | ~((UINT64_C(1) << (size * 8)) - 1)) : (int64_t)raw;
+    if (!u) {
+        put(o, "%" PRId64, sval);
+        return;
+    }
+    switch (u->kind) {
+    case TY_POINTER: {
+        struct rd_type *to = type_strip_typedefs(u->target);
+        if (to && to->kind == TY_CHAR) {
+            put_string_at(o, st, raw);
+        } else if (to && to->kind == TY_FUNC) {
+            struct sym_info si;
+            put(o, "0x%" PRIx64, raw);
+            if (raw && symtab_lookup_addr(st, raw, &si) && si.addr == raw)
+                put(o, " <%s>", si.name);
+        } else {
+            put(o, "0x%" PRIx64, raw);
+        }
+        return;
+    }
+    case TY_CHAR: {
+        unsigned char c = (unsigned char)raw;
+        put(o, "%" PRId64 " '", u->is_signed ? sval : (int64_t)c);
+        if (c == '\'' || c == '\\')
+            put(o, "\\%c'", c);
+        else if (c == 0)
+            put(o, "\\000'");
+        else if (c < 0x20 || c >= 0x7f)
+            put(o, "\\%03o'", c);
+        else
+            put(o, "%c'", c);
+        return;
+    }
+    case TY_BOOL:
+        put(o, raw ? "true" : "false");
+        return;
+    case TY_FLOAT:
+        if (u->size == 4) {
+            float fv;
+            memcpy(&fv, bytes, sizeof fv);
+            put(o, "%.9g", (double)fv);
+        } else {
+            double dv;
+            memcpy(&dv, bytes, sizeof dv);
+            put(o, "%.17g", dv);
+        }
+        return;
+    case TY_ENUM:
+        for (size_t i = 0; i < u->nenumerators; i++)
+            if (u->enumerators[i].value == sval) {
+                put(o, "%s", u->enumerators[i].name);
+                return;
+            }
+        put(o, "%" PRId64, sval);
+        return;
+    default:
+        if (u->is_signed)
+            put(o, "%" PRId64, sval);
+        else
+            put(o, "%" PRIu64, raw);
+        return;
+    }
+}
+
+/* "name=value" for one parameter DIE of frame f. */
+static void put_argument(struct outbuf *o, struct symtab *st, const struct frame *f,
+                         Dwarf_Die *fn, Dwarf_Die *param, Dwarf_Addr bias)
+{
+    const char *name = dwarf_diename(param);
+    struct rd_type *t = dwarf_var_type(st, param);
+    struct rd_type *u = type_strip_typedefs(t);
+    struct var_loc loc = dwarf_variable_location(st, f, fn, param, bias);
+    unsigned char bytes[16] = { 0 };
+    put(o, "%s=", name ? name : "?");
+    if (u && (u->kind == TY_STRUCT || u->kind == TY_UNION || u->kind == TY_ARRAY)) {
+        put(o, loc.kind == VLOC_OPTIMIZED_OUT ? "<optimized out>" : "...");
+        return;
+    }
+    size_t size = u && u->size && u->size <= 8 ? u->size : 8;
+    switch (loc.kind) {
+    case VLOC_MEMORY:
+        if (symtab_read_memory(st, loc.addr, bytes, size) != 0) {
+            put(o, "<error: Cannot access memory at address 0x%" PRIx64 ">", loc.addr);
+            return;
+        }
+        break;
+    case VLOC_REGISTER: {
+        uint64_t v = frame_reg(f, loc.regno);
+        memcpy(bytes, &v, sizeof v);
+        break;
+    }
+    case VLOC_VALUE:
+        memcpy(bytes, &loc.value, sizeof loc.value);
+        break;
+    case VLOC_OPTIMIZED_OUT:
+    default:
+        put(o, "<optimized out>");
+        return;
+    }
+    put_scalar(o, st, t, bytes);
+}
+
+static void put_arguments(struct outbuf *o, struct symtab *st, const struct frame *f,
+                          Dwarf_Die *fn, Dwarf_Addr bias)
+{
+    Dwarf_Die child;
+    bool first = true;
+    put(o, " (");
+    if (dwarf_child(fn, &child) == 0) {
+        do {
+            if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+                continue;
+            if (!first)
+                put(o, ", ");
+            put_argument(o, st, f, fn, &child, bias);
+            first = false;
+        } while (dwarf_siblingof(&child, &child) == 0);
+    }
+    put(o, ")");
+}
+
+void frame_describe(struct symtab *st, const struct frame *f, char *buf, size_t len)
+{
+    struct outbuf o = { buf, len, 0 };
+    if (len == 0)
+        return;
+    buf[0] = '\0';
+    put(&o, "#%-2d ", f->level);
+    if (f->signal_frame) {
+        put(&o, "<signal handler called>");
+        return;
+    }
+    addr_t pc = frame_lookup_pc(f);
+    Dwarf_Die fn;
+    Dwarf_Addr bias = 0;
+    bool have_fn = symtab_function_die(st, pc, &fn, &bias);
+    struct sym_info si;
+    bool have_sym = symtab_lookup_addr(st, pc, &si);
+    struct line_info li;
+    bool have_line = symtab_line_for_addr(st, pc, &li);
+    const char *name = have_fn ? dwarf_diename(&fn) : NULL;
+    if (!name)
+        name = have_sym ? si.name : "??";
+
+    /* Frame 0 at the first instruction of a line needs no address (gdb). */
+    if (f->level > 0 || !have_line || li.addr != f->pc)
+        put(&o, "0x%016" PRIx64 " in ", f->pc);
+    put(&o, "%s", name);
+    if (have_fn)
+        put_arguments(&o, st, f, &fn, bias);
+    else
+        put(&o, " ()");
+    if (have_line) {
+        put(&o, " at %s:%d", li.file, li.line);
+    } else {
+        Dwfl_Module *mod = symtab_module_at(st, pc, NULL);
+        if (mod && !symtab_module_is_main(st, mod))
+            put(&o, " from %s", symtab_module_path(mod));
+    }
+}

@@ -1,0 +1,94 @@
+/* symtab_priv.h — what the symtab's own files share, and nothing else may use.
+ *
+ * symtab.c owns the libdwfl session (modules, ELF symbols, lines); unwind.c,
+ * frame.c, dwarf_loc.c and dwarf_types.c reach DWARF through the helpers
+ * below.  Commands and other parts use symtab.h only.
+ *
+ * Depends on: symtab.h, types.h, elfutils libdwfl.
+ */
+#ifndef RTSDB_SYMTAB_PRIV_H
+#define RTSDB_SYMTAB_PRIV_H
+
+#include <elfutils/libdwfl.h>
+#include <dwarf.h>
+#include "symtab.h"
+#include "types.h"
+
+struct sym_entry;           /* symtab.c: sorted name index */
+struct dwarf_cache;         /* dwarf_types.c: DIE -> rd_type, name index */
+
+struct symtab {
+    struct target *t;       /* NULL for a symtab loaded from a file alone */
+    Dwfl *dwfl;
+    int core_fd;            /* cores: the ELF core libdwfl reads notes from */
+    Elf *core_elf;
+    struct rd_module *mods; /* symtab_modules() */
+    Dwfl_Module **dwmods;   /* parallel to mods */
+    bool *is_main;          /* parallel to mods: the executable, not a library */
+    size_t nmods;
+    struct sym_entry *syms; /* built on first name lookup: sorted by name */
+    struct sym_entry *syms_by_addr; /* the same, sorted by address then name */
+    size_t nsyms;
+    struct dwarf_cache *dc; /* built on first type/variable lookup */
+    uint64_t maps_signature;/* live: file mappings when modules were last read */
+};
+
+/* Module containing addr, with its load bias; NULL if none. */
+Dwfl_Module *symtab_module_at(struct symtab *st, addr_t addr, Dwarf_Addr *bias);
+/* The module's path, or "" (never NULL). */
+const char *symtab_module_path(Dwfl_Module *mod);
+/* The executable among the modules? */
+bool symtab_module_is_main(struct symtab *st, Dwfl_Module *mod);
+
+/* Read target memory; where the target has no bytes (a core omits
+ * read-only file mappings) fall back to the module's file image.
+ * Returns 0 or -errno. */
+int symtab_read_memory(struct symtab *st, addr_t addr, void *buf, size_t len);
+
+/* The innermost DW_TAG_subprogram containing pc (biased address), and
+ * the module bias; false if there is no DWARF for pc. */
+bool symtab_function_die(struct symtab *st, addr_t pc, Dwarf_Die *fn, Dwarf_Addr *bias);
+
+/* File name as gdb prints it: relative to the CU's compilation directory
+ * when the file lies under it.  Returns a pointer into `full` or `cu` strings. */
+const char *symtab_display_file(Dwarf_Die *cudie, const char *full);
+
+/* The line-table row holding addr: its full source path (for reading the
+ * source), and the range [start, end) of addresses it covers. */
+bool symtab_line_details(struct symtab *st, addr_t addr, char *path, size_t pathlen,
+                         addr_t *start, addr_t *end);
+
+/* ---- dwarf_loc.c: where a variable lives in a frame ---- */
+
+enum var_loc_kind { VLOC_MEMORY, VLOC_REGISTER, VLOC_VALUE, VLOC_OPTIMIZED_OUT };
+
+struct var_loc {
+    enum var_loc_kind kind;
+    addr_t addr;            /* VLOC_MEMORY */
+    int regno;              /* VLOC_REGISTER: gdb register number (regno_from_dwarf) */
+    uint64_t value;         /* VLOC_VALUE (DW_OP_stack_value, DW_OP_lit*, ...) */
+};
+
+/* Evaluate the DW_AT_location of `var` for frame f, whose function DIE is
+ * `fn` (for DW_AT_frame_base) in a module with load bias `bias`.  Supports
+ * the simple forms: DW_OP_addr, fbreg, breg*, reg*, call_frame_cfa,
+ * stack_value and location lists; anything else is VLOC_OPTIMIZED_OUT. */
+struct var_loc dwarf_variable_location(struct symtab *st, const struct frame *f, Dwarf_Die *fn,
+                                       Dwarf_Die *var, Dwarf_Addr bias);
+
+/* ---- dwarf_types.c ---- */
+
+/* The rd_type for a DWARF type DIE (cached); NULL DIE = void. */
+struct rd_type *dwarf_die_type(struct symtab *st, Dwarf_Die *type_die);
+/* The rd_type of a variable/parameter DIE's DW_AT_type. */
+struct rd_type *dwarf_var_type(struct symtab *st, Dwarf_Die *var);
+/* Drop cached DWARF (modules changed). */
+void dwarf_cache_free(struct symtab *st);
+
+/* ---- unwind.c ---- */
+
+/* pc to use for symbol and line lookups of frame f: the call instruction
+ * (pc - 1) for callers, pc itself for frame 0 and signal frames. */
+addr_t frame_lookup_pc(const struct frame *f);
+
+#endif

@@ -1,0 +1,46 @@
+# cli_lib.sh — helpers sourced by tests/integration/cli_*.sh.
+# Needs top_srcdir and top_builddir (exported by make check).
+: "${top_srcdir:?}" "${top_builddir:?}"
+RTSDB="$top_builddir/debugger/rtsdb"
+DEBUGGEE="$top_builddir/tests/debuggee"
+if [ ! -x "$RTSDB" ]; then
+    echo "SKIP: $RTSDB not built"
+    exit 77
+fi
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/cli-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+# No plugin autoloading unless a test asks for it: outputs stay comparable.
+RTSDB_NO_AUTOLOAD=1
+export RTSDB_NO_AUTOLOAD
+failures=0
+
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# check_eq WHAT EXPECTED ACTUAL
+check_eq() {
+    if [ "$2" != "$3" ]; then
+        fail "$1"
+        echo "  expected: $(printf '%s' "$2" | head -c 2000)"
+        echo "  actual:   $(printf '%s' "$3" | head -c 2000)"
+    fi
+}
+
+# same_file WHAT EXPECTED_FILE ACTUAL_FILE
+same_file() {
+    if ! diff -u "$2" "$3" >"$TMP/diff"; then
+        fail "$1"
+        cat "$TMP/diff"
+    fi
+}
+
+# Addresses differ from run to run (ASLR off or not): mask them.
+mask() { sed -e 's/0x[0-9a-f]\{9,\}/0xADDR/g' -e 's/process [0-9]*/process PID/g'; }
+
+finish_test() {
+    [ "$failures" -eq 0 ] && exit 0
+    echo "$failures failure(s)"
+    exit 1
+}
