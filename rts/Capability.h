@@ -45,10 +45,21 @@ typedef struct Capability_ {
     pthread_mutex_t lock;
     Message *inbox;                 /* messages from other capabilities */
     volatile bool interrupt;        /* preemption/sync request seen at safe points */
+    struct Task_ *running_task;     /* OS thread holding this capability (Schedule.h) */
+    struct Task_ *returning_tasks;  /* OS threads back from safe foreign calls, waiting for it */
+    pthread_cond_t idle_cond;       /* an idle capability's OS thread sleeps here */
+    bool sleeping;                  /* ... and says so (wake it with idle_cond) */
+    uint64_t n_threads_run;         /* times a green thread was switched to here */
+    uint64_t n_threads_stolen;      /* threads this capability took from others */
 } Capability;
 
 extern Capability **capabilities;
 extern uint32_t n_capabilities;
 extern Capability *MainCapability;
+
+/* Create n capabilities (Capability.c); their storage is set up by
+ * initStorage, their scheduler state by the scheduler. */
+void initCapabilities(uint32_t n);
+void freeCapabilities(void);
 
 #endif

@@ -64,6 +64,10 @@ void freeChain_lock(bdescr *bd);
 W_ countBlocks(bdescr *bd);
 W_ n_alloc_blocks(void);            /* blocks currently allocated */
 extern pthread_mutex_t sm_mutex;
+uint64_t mblocks_allocated(void);   /* megablocks committed so far */
+/* Check the block allocator's free lists; barf()s on an inconsistency,
+ * returns the number of free blocks. */
+W_ checkFreeListSanity(void);
 
 /* initBdescr: block belongs to gen, survivors go to dest. */
 static inline void initBdescr(bdescr *bd, generation *gen, generation *dest)
@@ -79,13 +83,20 @@ void exitStorage(void);
 
 /* Allocate n words in cap's nursery (large objects get their own group).
  * Returns fresh, uninitialised memory (0xaa-filled under -DZ).  Never
- * collects: callers at a safe point call rts_maybe_gc() / the scheduler. */
+ * collects: rts_safepoint() (Schedule.c) collects when nurseryExhausted(). */
 StgPtr allocate(Capability *cap, W_ n);
-/* Allocate n words that will never move (byte arrays for foreign code). */
+/* Allocate n words that will never move (byte arrays for foreign code).
+ * See Note [Pinned blocks] in Storage.c: pinned blocks are BF_PINNED|BF_LARGE
+ * groups on g0->large_objects, retained whole by the GC while any object in
+ * them is reachable; objects in them must be pointer-free (ARR_WORDS). */
 StgPtr allocatePinned(Capability *cap, W_ n);
 /* True when cap's nursery is exhausted and a GC should run at the next safe point. */
 bool nurseryExhausted(Capability *cap);
-void resetNurseries(void);          /* after GC */
+/* After GC: every nursery back to its -A size, empty (0xaa under -DZ),
+ * pinned_object_block forgotten, g0->n_new_large_words = 0. */
+void resetNurseries(void);
+/* Words allocated by all capabilities since start-up (for -s). */
+uint64_t calcTotalAllocated(void);
 
 /* ---- write barriers and the remembered set ---- */
 /* Put p (in generation gen > 0) on cap's mut list for gen. */

@@ -67,7 +67,7 @@ typedef struct bdescr_ {
     uint16_t flags;             /* BF_* */
     uint32_t blocks;            /* blocks in the group (group head only) */
     uint32_t _pad1;
-    uint64_t _pad2[2];
+    uint64_t _pad2;
 } bdescr;
 
 _Static_assert(sizeof(bdescr) == BDESCR_SIZE, "bdescr must be 64 bytes");

@@ -30,10 +30,10 @@ typedef struct StgInfoTable_ {
 } StgInfoTable;
 
 /* Define a static info table named stg_<name>_info. */
-#define RTS_INFO_TABLE(name, type_, ptrs_, nptrs_, entry_)            \
-    const StgInfoTable stg_##name##_info = {                          \
+#define RTS_INFO_TABLE(name_, type_, ptrs_, nptrs_, entry_)           \
+    const StgInfoTable stg_##name_##_info = {                         \
         .type = (type_), .ptrs = (ptrs_), .nptrs = (nptrs_),           \
-        .con_tag = 0, .name = #name, .entry = (entry_) }
+        .con_tag = 0, .name = #name_, .entry = (entry_) }
 
 /* Info tables of the runtime's own objects (defined in rts/StgMiscClosures.c). */
 extern const StgInfoTable stg_IND_info;
