@@ -44,4 +44,83 @@ void unlockClosure(StgClosure *p, const StgInfoTable *info);
  * this capability's nursery is exhausted.  Allocation calls it. */
 void rts_safepoint(void);
 
+/* ---- the scheduler's own interface (Schedule.c, Capability.c) ---- */
+
+struct GreenContext_;
+
+/* Why a green thread switched back to its OS thread's scheduler loop. */
+enum SchedReturn {
+    SchedYield,         /* runnable: back on the run queue */
+    SchedBlock,         /* blocked: run block_after, then forget it */
+    SchedFinish,        /* done: free its C stack */
+    SchedHeapOverflow,  /* runnable, and this capability wants a GC */
+};
+
+/* An OS thread that drives capabilities (GHC's Task).  Each has a
+ * scheduler loop on its own stack, suspended while it runs a green thread.
+ * See Note [Tasks and capabilities] in Schedule.c. */
+typedef struct Task_ {
+    Capability *cap;                /* held capability, NULL if none */
+    struct GreenContext_ *sched_ctx;/* where this OS thread's scheduler loop runs */
+    StgTSO *incall_tso;             /* GC root: the thread in a safe foreign call here */
+    enum SchedReturn ret;           /* set by the green thread before switching back */
+    void (*block_after)(Capability *cap, void *arg);
+    void *block_arg;
+    pthread_cond_t cond;            /* waits to be handed a capability */
+    bool is_worker;                 /* a pthread we started (not the program's main) */
+    struct Task_ *next_returning;   /* on cap->returning_tasks */
+    struct Task_ *next_spare;
+    struct Task_ *all_next;
+} Task;
+
+/* The calling OS thread's Task (NULL before initScheduler / on foreign threads). */
+Task *myTask(void) __attribute__((noinline));
+
+/* Start the scheduler: capabilities (RtsFlags -N), their OS threads, the
+ * preemption timer (-C), and the calling native stack as thread 1 holding
+ * capability 0.  Call after initStorage.  Idempotent. */
+void initScheduler(void);
+/* Stop every other capability's OS thread and the timer (called by the
+ * main thread; other green threads are abandoned, as in GHC). */
+void exitScheduler(void);
+
+/* Put a runnable thread on cap's run queue (cap must be tso->cap's, or the
+ * thread not yet scheduled anywhere). */
+void scheduleThread(Capability *cap, StgTSO *tso);
+/* Give up the capability to other runnable threads for a moment. */
+void yieldThread(void);
+/* The calling green thread is done (its function returned): never returns. */
+void finishCurrentThread(void) __attribute__((noreturn));
+
+/* Stop the world: every other capability stops at a safe point (or idle,
+ * or released in a foreign call); the caller runs leader(cap) while each
+ * stopped capability's OS thread runs worker(its cap), which must return
+ * once the leader is done.  worker may be NULL (they just wait). */
+void stopTheWorld(Capability *cap, void (*leader)(Capability *cap, void *arg),
+                  void (*worker)(Capability *cap), void *arg);
+
+/* Collect with the world stopped (rts_gc): generations 0..collect_gen at
+ * least, all of them when force_major.  From a green thread or not. */
+void scheduleCollect(uint32_t collect_gen, bool force_major);
+
+/* The scheduler's GC roots: every TSO pointer it holds outside the heap
+ * (run queues, current threads, inboxes, threads in foreign calls,
+ * joiners).  The GC calls this once per collection (GHC's
+ * markCapabilities).  Threads on generation->threads are the GC's. */
+void markScheduler(void (*evac)(void *user, StgClosure **root), void *user);
+
+/* Times a green thread was switched to on capability cap_no (tests). */
+uint64_t capabilityThreadsRun(uint32_t cap_no);
+
+/* Deadlock.c: print which threads are blocked on what, exit(RTS_EXIT_DEADLOCK). */
+#define RTS_EXIT_DEADLOCK 3
+void reportDeadlock(void) __attribute__((noreturn));
+
+/* Timer.c: the preemption timer (-C). */
+void startTimer(void);
+void stopTimer(void);
+
+/* Monotonic nanoseconds. */
+uint64_t getMonotonicNSec(void);
+
 #endif
