@@ -1,0 +1,299 @@
+/* pipeline.c — the GHC #18919 seed's program, on this runtime.
+ *
+ *   pipeline [-w WORKERS] [-d DEPTH] [-s SUFFIX] [-o OUT] INPUT.json.gz [+RTS ... -RTS]
+ *
+ *   source  (main thread)  gunzips INPUT in a safe foreign call, 1000 lines
+ *                          at a time, into a pinned byte array (a chunk);
+ *                          sends {chunk, promise} to the workers and the
+ *                          promise (an empty MVar) to the output thread
+ *   workers (WORKERS)      parse each line with jansson in a safe call,
+ *                          keep the "name"s ending in SUFFIX, build them
+ *                          into a pinned byte array, put it in the promise
+ *   output  (one thread)   takes the promises in input order, concatenates
+ *                          the results into a pinned buffer, writes it out
+ *                          in a safe call
+ * Every stage is joined by BoundedChans of DEPTH slots (default 1, as in
+ * the seed: most contention).  The output is the same for every -N, -A,
+ * DEPTH and WORKERS.  On stderr, last line:
+ *   pipeline: L lines, M names, checksum 0x..., R lines/s
+ * Input: examples/pipeline/gen-fdns.  Twins: tests/bench/pipeline.{hs,go}.
+ * Written against the public header only (plus filter.h, plain C).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "rts.h"
+#include "filter.h"
+
+#define LINES_PER_CHUNK 1000
+#define OUT_BUFFER (64 * 1024)
+
+RTS_DEFINE_CONSTR(Job, 2, 1)       /* chunk (pinned bytes), promise (MVar); sequence number */
+RTS_DEFINE_CONSTR(Stop, 0, 1)      /* end of stream */
+
+static const char *suffix = ".example.com";
+static FILE *out;
+static unsigned long n_lines, n_bad;
+static uint64_t checksum = 0xcbf29ce484222325ULL;    /* FNV-1a of the output */
+
+/* ---- foreign code: runs in safe calls, touches no heap object ---- */
+
+/* The gunzip side: a gz stream and the bytes read past the last chunk. */
+typedef struct {
+    gzFile gz;
+    char *buf;          /* buf[0..len): data not yet handed out */
+    size_t len, cap;
+    size_t chunk_len;   /* result of the last read_chunk: bytes of whole lines */
+    size_t chunk_lines;
+    int error;
+} Source;
+
+/* Read until buf holds LINES_PER_CHUNK whole lines or the input ends. */
+static void *read_chunk(void *arg)
+{
+    Source *s = arg;
+    size_t lines = 0, scanned = 0;
+    for (;;) {
+        for (; scanned < s->len && lines < LINES_PER_CHUNK; scanned++)
+            if (s->buf[scanned] == '\n') lines++;
+        if (lines == LINES_PER_CHUNK) break;
+        if (s->cap - s->len < 65536) {
+            size_t ncap = s->cap * 2 + 65536;
+            char *nbuf = realloc(s->buf, ncap);
+            if (!nbuf) { s->error = ENOMEM; break; }
+            s->buf = nbuf;
+            s->cap = ncap;
+        }
+        int n = gzread(s->gz, s->buf + s->len, (unsigned)(s->cap - s->len));
+        if (n < 0) { s->error = EIO; break; }
+        if (n == 0) {
+            int zerr = Z_OK;
+            gzerror(s->gz, &zerr);
+            if (zerr != Z_OK && zerr != Z_STREAM_END) { s->error = EIO; break; }   /* truncated */
+            /* end: a last line without '\n' counts */
+            if (scanned > 0 && s->buf[scanned - 1] != '\n') {
+                s->buf[s->len++] = '\n';
+                lines++;
+                scanned = s->len;
+            }
+            break;
+        }
+        s->len += (size_t)n;
+    }
+    s->chunk_len = scanned;
+    s->chunk_lines = lines;
+    return NULL;
+}
+
+typedef struct {
+    const char *lines;
+    size_t len;
+    char *out;
+    size_t out_len, bad;
+} FilterCall;
+
+static void *filter_call(void *arg)
+{
+    FilterCall *c = arg;
+    c->out_len = filter_chunk(c->lines, c->len, suffix, c->out, c->len, &c->bad);
+    return NULL;
+}
+
+typedef struct { const void *p; size_t n; int error; } WriteCall;
+
+static void *write_call(void *arg)
+{
+    WriteCall *w = arg;
+    if (w->n && fwrite(w->p, 1, w->n, out) != w->n) w->error = errno ? errno : EIO;
+    return NULL;
+}
+
+/* ---- the threads ---- */
+
+/* Roots of the worker and output threads (from rts_fork_with). */
+enum { R_WORK, R_OUTQ, N_CHANS };
+
+static StgClosure *new_stop(void)
+{
+    return rts_alloc_constr(&Stop_con_info);
+}
+
+static void worker(void *arg)
+{
+    (void)arg;
+    RtsFrame f = rts_fork_frame();
+    RtsFrame w = rts_frame_push(2);            /* the job, its result */
+    for (;;) {
+        StgClosure *job = rts_readBoundedChan(rts_get(f, R_WORK));
+        if (job->header.info == &Stop_con_info) break;
+        rts_set(w, 0, job);
+        StgClosure *chunk = rts_constr_ptr(job, 0);
+        FilterCall c = { .lines = rts_bytes_ptr(chunk), .len = rts_bytes_len(chunk) };
+        c.out = malloc(c.len ? c.len : 1);
+        if (!c.out) { fprintf(stderr, "pipeline: out of memory\n"); exit(1); }
+        rts_safe_call(filter_call, &c);         /* the chunk is pinned: it stays put */
+        StgClosure *result = rts_new_pinned_bytes(c.out_len);
+        memcpy(rts_bytes_ptr(result), c.out, c.out_len);
+        free(c.out);
+        __atomic_fetch_add(&n_bad, c.bad, __ATOMIC_RELAXED);
+        rts_putMVar((StgMVar *)rts_constr_ptr(rts_get(w, 0), 1), result);
+    }
+    rts_frame_pop(w);
+}
+
+/* Write the first `used` bytes of the pinned buffer in root slot 0 of b. */
+static void flush_out(RtsFrame b, size_t used)
+{
+    const unsigned char *p = rts_bytes_ptr(rts_get(b, 0));
+    for (size_t i = 0; i < used; i++) checksum = (checksum ^ p[i]) * 0x100000001b3ULL;
+    WriteCall wc = { p, used, 0 };
+    rts_safe_call(write_call, &wc);
+    if (wc.error) {
+        fprintf(stderr, "pipeline: write failed: %s\n", strerror(wc.error));
+        exit(1);
+    }
+}
+
+static void output(void *arg)
+{
+    (void)arg;
+    RtsFrame f = rts_fork_frame();
+    RtsFrame b = rts_frame_push(2);            /* the concatenation buffer, a result */
+    rts_set(b, 0, rts_new_pinned_bytes(OUT_BUFFER));
+    size_t used = 0;
+    for (;;) {
+        StgClosure *promise = rts_readBoundedChan(rts_get(f, R_OUTQ));
+        if (promise->header.info == &Stop_con_info) break;
+        rts_set(b, 1, rts_takeMVar((StgMVar *)promise));
+        size_t n = rts_bytes_len(rts_get(b, 1));
+        if (used + n > OUT_BUFFER) {
+            flush_out(b, used);
+            used = 0;
+        }
+        if (n > OUT_BUFFER) {                   /* larger than the buffer: write it alone */
+            RtsFrame one = rts_frame_push(1);
+            rts_set(one, 0, rts_get(b, 1));
+            flush_out(one, n);
+            rts_frame_pop(one);
+            continue;
+        }
+        memcpy((char *)rts_bytes_ptr(rts_get(b, 0)) + used, rts_bytes_ptr(rts_get(b, 1)), n);
+        used += n;
+    }
+    flush_out(b, used);
+    fflush(out);
+    rts_frame_pop(b);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: pipeline [-w WORKERS] [-d DEPTH] [-s SUFFIX] [-o OUT] INPUT.json.gz\n");
+    exit(1);
+}
+
+static long positive(const char *s, const char *what)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v <= 0 || v > 4096) {
+        fprintf(stderr, "pipeline: bad %s '%s' (expected 1..4096)\n", what, s);
+        exit(1);
+    }
+    return v;
+}
+
+static int pipeline_main(int argc, char **argv)
+{
+    long workers = 4, depth = 1;
+    const char *out_name = NULL;
+    int opt;
+    while ((opt = getopt(argc, argv, "w:d:s:o:")) != -1) {
+        switch (opt) {
+        case 'w': workers = positive(optarg, "worker count"); break;
+        case 'd': depth = positive(optarg, "depth"); break;
+        case 's': suffix = optarg; break;
+        case 'o': out_name = optarg; break;
+        default: usage();
+        }
+    }
+    if (optind != argc - 1) usage();
+    out = out_name ? fopen(out_name, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "pipeline: cannot write %s: %s\n", out_name, strerror(errno));
+        return 1;
+    }
+    Source src = { .gz = gzopen(argv[optind], "rb") };
+    if (!src.gz) {
+        fprintf(stderr, "pipeline: cannot read %s: %s\n", argv[optind], strerror(errno ? errno : EIO));
+        return 1;
+    }
+    uint64_t t0 = now_ns();
+
+    RtsFrame f = rts_frame_push(N_CHANS + 2);
+    rts_set(f, R_WORK, rts_newBoundedChan((uint32_t)depth));
+    rts_set(f, R_OUTQ, rts_newBoundedChan((uint32_t)depth));
+    rts_ThreadId *t = malloc(sizeof *t * (size_t)(workers + 1));
+    if (!t) return 1;
+    for (long i = 0; i <= workers; i++) {
+        StgClosure *chans[N_CHANS] = { rts_get(f, R_WORK), rts_get(f, R_OUTQ) };
+        t[i] = rts_fork_with(i < workers ? worker : output, NULL, N_CHANS, chans);
+        rts_thread_label(t[i], i < workers ? "worker" : "output");
+    }
+
+    /* The source: slots N_CHANS (chunk) and N_CHANS+1 (promise). */
+    const uint32_t S_CHUNK = N_CHANS, S_PROMISE = N_CHANS + 1;
+    for (StgWord seq = 0;; seq++) {
+        rts_safe_call(read_chunk, &src);
+        if (src.error) {
+            fprintf(stderr, "pipeline: %s: %s\n", argv[optind],
+                    src.error == EIO ? "corrupt or truncated gzip data" : strerror(src.error));
+            exit(1);
+        }
+        if (src.chunk_lines == 0) break;
+        n_lines += src.chunk_lines;
+        rts_set(f, S_CHUNK, rts_new_pinned_bytes(src.chunk_len));
+        memcpy(rts_bytes_ptr(rts_get(f, S_CHUNK)), src.buf, src.chunk_len);
+        memmove(src.buf, src.buf + src.chunk_len, src.len - src.chunk_len);
+        src.len -= src.chunk_len;
+        rts_set(f, S_PROMISE, (StgClosure *)rts_newMVar());
+        StgClosure *job = rts_alloc_constr_from(&Job_con_info, f, S_CHUNK);
+        rts_constr_set_word(job, 0, seq);
+        rts_writeBoundedChan(rts_get(f, R_WORK), job);
+        rts_writeBoundedChan(rts_get(f, R_OUTQ), rts_get(f, S_PROMISE));
+    }
+    for (long i = 0; i < workers; i++) {
+        StgClosure *stop = new_stop();
+        rts_writeBoundedChan(rts_get(f, R_WORK), stop);
+    }
+    StgClosure *stop = new_stop();
+    rts_writeBoundedChan(rts_get(f, R_OUTQ), stop);
+    for (long i = 0; i <= workers; i++) rts_join(t[i]);
+    rts_frame_pop(f);
+    free(t);
+    gzclose(src.gz);
+    free(src.buf);
+    if (out != stdout && fclose(out) != 0) {
+        fprintf(stderr, "pipeline: write failed: %s\n", strerror(errno));
+        return 1;
+    }
+    double secs = (double)(now_ns() - t0) / 1e9;
+    fprintf(stderr, "pipeline: %lu lines, %lu malformed, checksum 0x%016llx, %.0f lines/s\n",
+            n_lines, n_bad, (unsigned long long)checksum, (double)n_lines / secs);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    return rts_main(argc, argv, pipeline_main);
+}

@@ -1,0 +1,494 @@
+/* MVar.c — MVars: take, put, read and their try variants (DESIGN §4.7).
+ *
+ * GHC's semantics (rts/PrimOps.cmm stg_takeMVarzh, stg_putMVarzh,
+ * stg_readMVarzh and the try variants): an MVar is empty when value ==
+ * END_TSO_QUEUE; blocked threads wait in a FIFO queue of MVAR_TSO_QUEUE
+ * nodes allocated in the nursery; each operation wakes at most one thread
+ * (except that one put wakes every reader at the head of the queue), and the
+ * waker performs the blocked thread's operation for it, so the woken thread
+ * never has to retry.  readMVar queues at the head.  New MVars are DIRTY.
+ *
+ * The GHC bugs #18919 and #19145 can be switched back on with
+ * +RTS --inject=mvar-no-dirty / mvar-clean-unlock: see Note [Popping the
+ * head of a clean MVar].
+ *
+ * Must not depend on: the GC's internals, the debugger.  Uses the
+ * scheduler's primitives (Schedule.h) and the storage manager's allocation
+ * and write barriers (sm/Storage.h).
+ */
+#include "MVar.h"
+#include "FlightRecorder.h"
+#include "WatchTable.h"
+
+#include <stdio.h>
+
+#include "rts.h"
+#include "Schedule.h"
+#include "RtsFlags.h"
+#include "RtsMessages.h"
+#include "sm/Storage.h"
+
+#define MVAR_SIZEW       (sizeof(StgMVar) / sizeof(StgWord))
+#define MVAR_QUEUE_SIZEW (sizeof(StgMVarTSOQueue) / sizeof(StgWord))
+
+/* Note [Values in flight]
+ * ~~~~~~~~~~~~~~~~~~~~~~~
+ * A thread blocked in putMVar still owns the value it wants to put, and a
+ * thread blocked in takeMVar/readMVar is waiting for a value that its waker
+ * hands over.  Both values must survive (and follow) garbage collections
+ * that happen while the thread is blocked, so they live in a root slot of
+ * the blocked thread's heap STACK: before blocking, the thread pushes a
+ * ROOT_FRAME { info; n = 2; prev_frame_id; roots = { value, mvar } } (the
+ * innermost frame, at stack->sp).  The waker finds that frame through
+ * tso->stackobj->sp and reads (PerformPut) or writes (PerformTake) roots[0]
+ * there, exactly as GHC's PerformTake/PerformPut write the blocked thread's
+ * stack.  Writing into another thread's STACK needs the STACK write barrier
+ * (dirty_STACK) because that STACK may be old and the value young.
+ * roots[1] keeps the MVar itself, so the blocked caller can return without
+ * holding a raw pointer across the block.
+ */
+#define INFLIGHT_VALUE 0
+#define INFLIGHT_MVAR  1
+#define INFLIGHT_SLOTS 2
+
+/* The roots slot that holds the value in flight of blocked thread tso.
+ * See Note [Values in flight]. */
+static StgClosure **inflightSlot(StgTSO *tso)
+{
+    StgStack *stack = tso->stackobj;
+    StgWord *frame = stack->sp;
+    if (frame[0] != (StgWord)&stg_roots_frame_info || frame[1] != INFLIGHT_SLOTS) {
+        barf("MVar: blocked thread %u has no in-flight frame on top of its stack "
+             "(sp %p holds %#lx)", (unsigned)tso->id, (void *)frame, (unsigned long)frame[0]);
+    }
+    return (StgClosure **)&frame[3 + INFLIGHT_VALUE];
+}
+
+/* PerformTake: hand `value` to the blocked thread tso (a taker or reader). */
+static void performTake(Capability *cap, StgTSO *tso, StgClosure *value)
+{
+    StgStack *stack = tso->stackobj;
+    *inflightSlot(tso) = value;
+    if (!(stack->dirty & STACK_DIRTY)) {
+        dirty_STACK(cap, stack);
+    }
+}
+
+/* PerformPut: the value the blocked putter tso wanted to put. */
+static StgClosure *performPut(StgTSO *tso)
+{
+    return *inflightSlot(tso);
+}
+
+/* GHC's putMVarError: the head of an MVar's queue names a thread that is not
+ * blocked on this MVar.  This is how #18919 surfaced in the seed: the queue
+ * pointer had been left dangling and the "TSO" behind it was garbage. */
+static void __attribute__((noreturn))
+putMVarError(StgMVar *mvar, StgMVarTSOQueue *q, StgTSO *tso)
+{
+    errorBelch("putMVar: uh oh, blocked mismatch");
+    errorBelch("  mvar=%p head=%p", (void *)mvar, (void *)mvar->head);
+    if (q != NULL) {
+        errorBelch("  q=%p q->info=%p q->tso=%p", (void *)q,
+                   (const void *)q->header.info, (void *)q->tso);
+    }
+    if (HEAP_ALLOCED(tso) && ((StgWord)tso & 7) == 0) {
+        errorBelch("  tso=%p tso->why_blocked=%u", (void *)tso, (unsigned)tso->why_blocked);
+        errorBelch("  tso->block_info=%p", (void *)tso->block_info.closure);
+    } else {
+        errorBelch("  tso=%p (not a heap address: the queue node is dangling)", (void *)tso);
+    }
+    barf("putMVar: blocked mismatch on MVar %p (see GHC #18919)", (void *)mvar);
+}
+
+/* True when q looks like a live queue node whose thread is blocked on mvar;
+ * reads only words that a dangling-but-mapped node would still have. */
+static bool queueNodeSane(StgMVar *mvar, StgMVarTSOQueue *q)
+{
+    if (q->header.info != &stg_MVAR_TSO_QUEUE_info) return false;
+    StgTSO *tso = q->tso;
+    if (!HEAP_ALLOCED(tso) || ((StgWord)tso & 7) != 0) return false;
+    return tso->block_info.closure == (StgClosure *)mvar;
+}
+
+/* ---------------------------------------------------------------------------
+ * Blocking
+ * ------------------------------------------------------------------------- */
+
+/* Run by the scheduler once the blocked thread is switched out (GHC's
+ * stg_block_takemvar & co.): only now may another capability see the MVar
+ * unlocked and wake the thread. */
+/* ---------------------------------------------------------------------------
+ * Flight recorder and watch table (issue 5)
+ * ------------------------------------------------------------------------- */
+
+/* Generation of a queue pointer for the recorder: 0xff for END_TSO_QUEUE
+ * and static closures. */
+static inline uint32_t traceGen(const void *p, bool *nursery)
+{
+    if (!HEAP_ALLOCED(p)) { *nursery = false; return 0xff; }
+    bdescr *bd = Bdescr(p);
+    *nursery = (bd->flags & BF_NURSERY) != 0;
+    return bd->gen_no;
+}
+
+/* One MVar event: the queue's head and tail with their generations, and the
+ * header before the operation and the one it unlocks with — the seed's
+ * put/take table with [c]/[d] before and after. */
+static void traceMVar(Capability *cap, uint16_t type, const StgMVar *mvar,
+                      const StgInfoTable *before, const StgInfoTable *after)
+{
+    bool hn, tn;
+    uint32_t hg = traceGen(mvar->head, &hn), tg = traceGen(mvar->tail, &tn);
+    traceEvent(capRing(cap->no), type, (uint64_t)(uintptr_t)mvar, (uint64_t)(uintptr_t)mvar->head,
+               (uint64_t)(uintptr_t)mvar->tail,
+               RTS_MVAR_STATE(hg, tg, hn, tn, before != &stg_MVAR_CLEAN_info, after != &stg_MVAR_CLEAN_info));
+}
+
+/* A write to a runtime-managed MVar field, for RTS_WATCH_WRITE slots. */
+static inline void watchMVarField(Capability *cap, void *field, const void *old_value, const void *new_value)
+{
+    if (watchActive())
+        watchWrite(field, (uint64_t)(uintptr_t)old_value, (uint64_t)(uintptr_t)new_value, cap->no);
+}
+
+static void unlockMVarAfterBlock(Capability *cap, void *arg)
+{
+    (void)cap;
+    unlockClosure((StgClosure *)arg, &stg_MVAR_DIRTY_info);
+}
+
+/* Queue the current thread on a locked mvar (at the tail, or at the head for
+ * readers), mark it blocked, and switch away.  Returns once a waker has
+ * performed our operation.  The MVar is unlocked DIRTY by
+ * unlockMVarAfterBlock.  Precondition: the in-flight frame is pushed. */
+static void blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info,
+                        uint16_t why)
+{
+    StgTSO *tso = cap->current_tso;
+    StgMVarTSOQueue *q = (StgMVarTSOQueue *)allocate(cap, MVAR_QUEUE_SIZEW);
+
+    if (info == &stg_MVAR_CLEAN_info) {
+        dirty_MVAR(cap, mvar);
+    }
+    q->header.info = &stg_MVAR_TSO_QUEUE_info;
+    q->tso = tso;
+    if (why == BlockedOnMVarRead) {
+        /* Readers go to the front: one put wakes all of them. */
+        q->link = mvar->head;
+        mvar->head = q;
+        if (mvar->tail == END_TSO_QUEUE) mvar->tail = q;
+    } else {
+        q->link = END_TSO_QUEUE;
+        if (mvar->head == END_TSO_QUEUE) {
+            mvar->head = q;
+        } else {
+            mvar->tail->link = q;
+            recordClosureMutated(cap, (StgClosure *)mvar->tail);
+        }
+        mvar->tail = q;
+    }
+    if (!tso->dirty) dirty_TSO(cap, tso);
+    tso->_link = (StgTSO *)q;
+    tso->block_info.closure = (StgClosure *)mvar;
+    tso->why_blocked = why;
+    if (traceEnabled(EVCAT_MVAR))
+        traceMVar(cap, EVENT_MVAR_BLOCK, mvar, info, &stg_MVAR_DIRTY_info);
+
+    blockCurrentThread(unlockMVarAfterBlock, mvar);
+}
+
+/* Push the in-flight frame of Note [Values in flight]: roots {value, mvar}. */
+static RtsFrame pushInflight(StgMVar *mvar, StgClosure *value)
+{
+    RtsFrame f = rts_frame_push(INFLIGHT_SLOTS);
+    rts_set(f, INFLIGHT_VALUE, value);
+    rts_set(f, INFLIGHT_MVAR, (StgClosure *)mvar);
+    return f;
+}
+
+/* ---------------------------------------------------------------------------
+ * Popping the head
+ * ------------------------------------------------------------------------- */
+
+/* Note [Popping the head of a clean MVar]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * An MVar is CLEAN when it is not on a mut list and none of head, tail and
+ * value points into a younger generation.  Nothing says the same of the
+ * *interior* nodes of its queue: they are reached through the previous
+ * node's link, which has its own write barrier.  So when "head = head->link"
+ * exposes an interior node, the MVar may now point at a younger object, and
+ * it must be dirtied and recorded (dirty_MVAR) like any other old-to-young
+ * store — and then unlocked DIRTY, because an MVar on a mut list is dirty by
+ * definition (the GC trusts the header).
+ *
+ * GHC 8.10.2's putMVar/tryPutMVar forgot the barrier (#18919: the next minor
+ * GC moved the node and left the old, clean MVar pointing at from-space);
+ * the first fix dirtied and recorded but still unlocked with the original
+ * CLEAN header (#19145: "MVAR_CLEAN on mutable list" in debug builds).
+ *   --inject=mvar-no-dirty      no barrier, unlock with the original header
+ *   --inject=mvar-clean-unlock  barrier, but unlock with the original header
+ * takeMVar's pop always had the barrier, as in GHC.
+ */
+
+/* Remove the head node of a locked, non-empty queue and return its thread.
+ * *info is the header to unlock with; updated per the Note above. */
+static StgTSO *popHead(Capability *cap, StgMVar *mvar, const StgInfoTable **info,
+                       bool barrier_always)
+{
+    StgMVarTSOQueue *q = mvar->head;
+    if (!queueNodeSane(mvar, q)) putMVarError(mvar, q, q->tso);
+    StgTSO *tso = q->tso;
+
+    watchMVarField(cap, &mvar->head, q, q->link);
+    mvar->head = q->link;
+    if (mvar->head == END_TSO_QUEUE) {
+        mvar->tail = END_TSO_QUEUE;
+    } else if (*info == &stg_MVAR_CLEAN_info) {
+        /* See Note [Popping the head of a clean MVar]. */
+        if (barrier_always || !rts_injected(INJECT_MVAR_NO_DIRTY)) {
+            dirty_MVAR(cap, mvar);
+            if (barrier_always || !rts_injected(INJECT_MVAR_CLEAN_UNLOCK)) {
+                *info = &stg_MVAR_DIRTY_info;
+            }
+        }
+    }
+    return tso;
+}
+
+/* The woken thread's node is gone: END in _link tells tryWakeupThread that
+ * the operation was performed (writing END needs no barrier). */
+static void wakeBlocked(Capability *cap, StgTSO *tso)
+{
+    tso->_link = END_TSO_QUEUE;
+    tryWakeupThread(cap, tso);
+}
+
+/* ---------------------------------------------------------------------------
+ * put
+ * ------------------------------------------------------------------------- */
+
+/* Put value into an empty, locked mvar: hand it to the waiting readers at
+ * the head and then to the first taker; store it if nobody takes it.
+ * Unlocks the MVar. */
+static void putIntoEmpty(Capability *cap, StgMVar *mvar, const StgInfoTable *info,
+                         StgClosure *value)
+{
+    const StgInfoTable *before = info;
+    while (mvar->head != END_TSO_QUEUE) {
+        StgTSO *tso = popHead(cap, mvar, &info, false);
+        uint16_t why = tso->why_blocked;
+        if (why != BlockedOnMVar && why != BlockedOnMVarRead) {
+            putMVarError(mvar, NULL, tso);
+        }
+        performTake(cap, tso, value);
+        wakeBlocked(cap, tso);
+        if (why == BlockedOnMVar) {
+            if (traceEnabled(EVCAT_MVAR))
+                traceMVar(cap, EVENT_MVAR_PUT, mvar, before, info);
+            unlockClosure((StgClosure *)mvar, info);
+            return;
+        }
+        /* a reader: the value stays ours; wake the next waiter too */
+    }
+    if (info == &stg_MVAR_CLEAN_info) dirty_MVAR(cap, mvar);
+    mvar->value = value;
+    if (traceEnabled(EVCAT_MVAR))
+        traceMVar(cap, EVENT_MVAR_PUT, mvar, before, &stg_MVAR_DIRTY_info);
+    unlockClosure((StgClosure *)mvar, &stg_MVAR_DIRTY_info);
+}
+
+/* Values that would corrupt the MVar or the try API get a clear error. */
+static inline void checkPutValue(const char *who, StgClosure *value)
+{
+    if (value == NULL || value == END_TSO_QUEUE)
+        barf("%s: the value must be a closure, not %s", who,
+             value == NULL ? "NULL" : "END_TSO_QUEUE");
+}
+
+void rts_putMVar(StgMVar *mvar, StgClosure *value)
+{
+    checkPutValue("rts_putMVar", value);
+    Capability *cap = myCapability();
+    const StgInfoTable *info = lockClosure((StgClosure *)mvar);
+    if (mvar->value == END_TSO_QUEUE) {
+        putIntoEmpty(cap, mvar, info, value);
+        return;
+    }
+    /* Full: block until a taker moves our value in.  Pushing the frame may
+     * collect, so unlock first and look again afterwards. */
+    unlockClosure((StgClosure *)mvar, info);
+    RtsFrame f = pushInflight(mvar, value);
+    mvar = (StgMVar *)rts_get(f, INFLIGHT_MVAR);
+    cap = myCapability();
+    info = lockClosure((StgClosure *)mvar);
+    if (mvar->value == END_TSO_QUEUE) {
+        /* emptied while we pushed the frame */
+        putIntoEmpty(cap, mvar, info, rts_get(f, INFLIGHT_VALUE));
+    } else {
+        blockOnMVar(cap, mvar, info, BlockedOnMVar);   /* a taker performs our put */
+    }
+    rts_frame_pop(f);
+}
+
+bool rts_tryPutMVar(StgMVar *mvar, StgClosure *value)
+{
+    checkPutValue("rts_tryPutMVar", value);
+    Capability *cap = myCapability();
+    const StgInfoTable *info = lockClosure((StgClosure *)mvar);
+    if (mvar->value != END_TSO_QUEUE) {
+        unlockClosure((StgClosure *)mvar, info);
+        return false;
+    }
+    putIntoEmpty(cap, mvar, info, value);
+    return true;
+}
+
+/* ---------------------------------------------------------------------------
+ * take
+ * ------------------------------------------------------------------------- */
+
+/* Take the value of a full, locked mvar; if putters wait, move the first
+ * one's value in and wake it.  Unlocks the MVar. */
+static StgClosure *takeFromFull(Capability *cap, StgMVar *mvar, const StgInfoTable *info)
+{
+    StgClosure *value = mvar->value;
+    const StgInfoTable *before = info;
+    if (mvar->head == END_TSO_QUEUE) {
+        /* Empty now, nobody waiting: no old-to-young store, no barrier. */
+        mvar->value = END_TSO_QUEUE;
+        if (traceEnabled(EVCAT_MVAR))
+            traceMVar(cap, EVENT_MVAR_TAKE, mvar, before, info);
+        unlockClosure((StgClosure *)mvar, info);
+        return value;
+    }
+    if (info == &stg_MVAR_CLEAN_info) dirty_MVAR(cap, mvar);
+    info = &stg_MVAR_DIRTY_info;
+    StgTSO *tso = popHead(cap, mvar, &info, true);
+    if (tso->why_blocked != BlockedOnMVar) putMVarError(mvar, NULL, tso);
+    mvar->value = performPut(tso);
+    wakeBlocked(cap, tso);
+    if (traceEnabled(EVCAT_MVAR))
+        traceMVar(cap, EVENT_MVAR_TAKE, mvar, before, &stg_MVAR_DIRTY_info);
+    unlockClosure((StgClosure *)mvar, &stg_MVAR_DIRTY_info);
+    return value;
+}
+
+/* Block on an empty mvar as a taker or reader; returns the value handed over. */
+static StgClosure *waitForValue(StgMVar *mvar, uint16_t why)
+{
+    RtsFrame f = pushInflight(mvar, END_TSO_QUEUE);
+    StgClosure *value;
+    mvar = (StgMVar *)rts_get(f, INFLIGHT_MVAR);
+    Capability *cap = myCapability();
+    const StgInfoTable *info = lockClosure((StgClosure *)mvar);
+    if (mvar->value != END_TSO_QUEUE) {
+        /* filled while we pushed the frame */
+        if (why == BlockedOnMVarRead) {
+            value = mvar->value;
+            unlockClosure((StgClosure *)mvar, info);
+        } else {
+            value = takeFromFull(cap, mvar, info);
+        }
+    } else {
+        blockOnMVar(cap, mvar, info, why);
+        value = rts_get(f, INFLIGHT_VALUE);     /* written by our waker */
+    }
+    rts_frame_pop(f);
+    return value;
+}
+
+StgClosure *rts_takeMVar(StgMVar *mvar)
+{
+    Capability *cap = myCapability();
+    const StgInfoTable *info = lockClosure((StgClosure *)mvar);
+    if (mvar->value != END_TSO_QUEUE) return takeFromFull(cap, mvar, info);
+    unlockClosure((StgClosure *)mvar, info);
+    return waitForValue(mvar, BlockedOnMVar);
+}
+
+StgClosure *rts_tryTakeMVar(StgMVar *mvar)
+{
+    Capability *cap = myCapability();
+    const StgInfoTable *info = lockClosure((StgClosure *)mvar);
+    if (mvar->value == END_TSO_QUEUE) {
+        unlockClosure((StgClosure *)mvar, info);
+        return NULL;
+    }
+    return takeFromFull(cap, mvar, info);
+}
+
+/* ---------------------------------------------------------------------------
+ * read
+ * ------------------------------------------------------------------------- */
+
+StgClosure *rts_readMVar(StgMVar *mvar)
+{
+    const StgInfoTable *info = lockClosure((StgClosure *)mvar);
+    StgClosure *value = mvar->value;
+    unlockClosure((StgClosure *)mvar, info);
+    if (value != END_TSO_QUEUE) return value;
+    return waitForValue(mvar, BlockedOnMVarRead);
+}
+
+StgClosure *rts_tryReadMVar(StgMVar *mvar)
+{
+    const StgInfoTable *info = lockClosure((StgClosure *)mvar);
+    StgClosure *value = mvar->value;
+    unlockClosure((StgClosure *)mvar, info);
+    return value == END_TSO_QUEUE ? NULL : value;
+}
+
+bool rts_isEmptyMVar(StgMVar *mvar)
+{
+    return mvar->value == END_TSO_QUEUE;
+}
+
+/* ---------------------------------------------------------------------------
+ * creation and the mut-list check
+ * ------------------------------------------------------------------------- */
+
+StgMVar *newMVar(Capability *cap, StgClosure *value)
+{
+    StgMVar *mvar = (StgMVar *)allocate(cap, MVAR_SIZEW);
+    mvar->header.info = &stg_MVAR_DIRTY_info;
+    mvar->head = END_TSO_QUEUE;
+    mvar->tail = END_TSO_QUEUE;
+    mvar->value = value;
+    return mvar;
+}
+
+StgMVar *rts_newMVar(void)
+{
+    rts_safepoint();
+    return newMVar(myCapability(), END_TSO_QUEUE);
+}
+
+StgMVar *rts_newFullMVar(StgClosure *value)
+{
+    checkPutValue("rts_newFullMVar", value);
+    RtsFrame f = rts_frame_push(1);
+    rts_set(f, 0, value);
+    rts_safepoint();
+    StgMVar *mvar = newMVar(myCapability(), rts_get(f, 0));
+    rts_frame_pop(f);
+    return mvar;
+}
+
+/* Note [MVars on the mut list are dirty]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * dirty_MVAR records an MVar on its capability's mut list but leaves the
+ * header to the caller, who writes MVAR_DIRTY when unlocking.  The GC relies
+ * on the header: a CLEAN MVar on a mut list means somebody recorded it and
+ * then unlocked it CLEAN (GHC #19145).  GHC's debug RTS checks this in
+ * scavenge_mutable_list; here the check is this function, for whoever scans
+ * the mut lists (the GC, the sanity checker) to call on each entry.
+ */
+void checkMVarOnMutList(const StgClosure *p, uint32_t gen_no)
+{
+    if (p->header.info == &stg_MVAR_CLEAN_info) {
+        errorBelch("MVar %p (gen %u) is MVAR_CLEAN but on the mutable list of gen %u",
+                   (const void *)p, (unsigned)Bdescr(p)->gen_no, (unsigned)gen_no);
+        barf("MVAR_CLEAN on mutable list");
+    }
+}

@@ -1,0 +1,26 @@
+/* MVar.h — MVars inside the runtime (DESIGN §4.7).
+ *
+ * The public operations (rts_newMVar, rts_takeMVar, ...) are declared in
+ * rts/include/rts.h; this header adds what other runtime modules (the GC,
+ * the sanity checker, the debug ABI) may want from MVar.c.
+ *
+ * Must not depend on: the GC's internals, the debugger.
+ */
+#ifndef RTS_MVAR_H
+#define RTS_MVAR_H
+
+#include <stdbool.h>
+#include "rts/storage/Closures.h"
+#include "Capability.h"
+
+/* The check that catches GHC #19145 (see Note [MVars on the mut list are
+ * dirty] in MVar.c): call it on every entry of a mut list while scanning
+ * it.  barf()s with "MVAR_CLEAN on mutable list" when p is a CLEAN MVar;
+ * does nothing for any other closure. */
+void checkMVarOnMutList(const StgClosure *p, uint32_t gen_no);
+
+/* Allocate a new MVar on cap (DIRTY, as GHC's newMVar#): empty when value is
+ * END_TSO_QUEUE, full otherwise.  Never collects. */
+StgMVar *newMVar(Capability *cap, StgClosure *value);
+
+#endif

@@ -1,0 +1,47 @@
+#!/bin/sh
+# pipeline_soak.sh BUILD_DIR [LINES] — the seed's measurement (issue 3):
+# examples/pipeline with --inject=mvar-no-dirty -A64k -N2 -DS, 10 runs of at
+# most 60 s each, counting the runs in which the runtime caught the bug (an
+# "internal error" naming an MVar, or putMVar's blocked mismatch); then 20
+# runs of the same command without the injection, which must all be clean.
+# Prints every run and a summary; exits 0 when >= 9/10 were caught and
+# 20/20 were clean.  Used by `make soak-pipeline`; minutes, not seconds.
+set -u
+build=${1:-.}
+lines=${2:-1000000}
+bin="$build/examples/pipeline"
+[ -x "$bin/pipeline" ] || { echo "pipeline_soak: $bin/pipeline not built"; exit 1; }
+tmp=$(mktemp -d /tmp/pipeline_soak.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+"$bin/gen-fdns" "$lines" 18919 > "$tmp/in.gz" || exit 1
+flags="-A64k -N2 -DS"
+
+run() {   # run LABEL EXTRA_RTS_FLAGS -> sets verdict
+    start=$(date +%s)
+    timeout 60 "$bin/pipeline" "$tmp/in.gz" +RTS $flags $2 -RTS > /dev/null 2> "$tmp/err"
+    st=$?
+    secs=$(( $(date +%s) - start ))
+    if [ $st -eq 0 ]; then
+        verdict=clean
+    elif [ $st -eq 124 ]; then
+        verdict=timeout
+    elif grep -qE "MVAR|MVar|mvar|blocked mismatch" "$tmp/err"; then
+        verdict=caught
+    else
+        verdict=other
+    fi
+    echo "soak: $1: status $st after ${secs}s: $verdict: $(grep -m1 -E 'internal error|pipeline:|rts:' "$tmp/err")"
+}
+
+caught=0; n=0
+while [ $n -lt 10 ]; do
+    n=$((n + 1)); run "injected run $n" "--inject=mvar-no-dirty"
+    [ $verdict = caught ] && caught=$((caught + 1))
+done
+clean=0; n=0
+while [ $n -lt 20 ]; do
+    n=$((n + 1)); run "fixed run $n" ""
+    [ $verdict = clean ] && clean=$((clean + 1))
+done
+echo "soak: pipeline $lines lines +RTS $flags: injected (mvar-no-dirty): caught in $caught/10 runs; fixed: clean in $clean/20 runs"
+[ $caught -ge 9 ] && [ $clean -eq 20 ]

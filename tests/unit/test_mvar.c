@@ -1,0 +1,355 @@
+/* test_mvar.c — MVar semantics (rts/MVar.c) on the real scheduler and GC:
+ * try variants, FIFO wake-up of takers and putters, readers served first by
+ * one put, values in flight surviving collections, new MVars DIRTY, and the
+ * #18919/#19145 barrier on the head pop (fixed, and both injections).
+ *
+ * Runs with -N1 (deterministic order).  Linked with librts_debug.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include "rts.h"
+#include "MVar.h"
+#include "RtsFlags.h"
+#include "Capability.h"
+#include "sm/Storage.h"
+
+#define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); exit(1); } } while (0)
+
+RTS_DEFINE_CONSTR(Box, 0, 1)       /* one word: an integer */
+
+static StgClosure *box(StgWord v)
+{
+    StgClosure *b = rts_alloc_constr(&Box_con_info);
+    rts_constr_set_word(b, 0, v);
+    return b;
+}
+
+/* Put a fresh box(v) into the MVar in root slot `slot` of f (the box is
+ * allocated first: allocating may move the MVar). */
+static void put_box(RtsFrame f, uint32_t slot, StgWord v)
+{
+    StgClosure *b = box(v);
+    rts_putMVar((StgMVar *)rts_get(f, slot), b);
+}
+
+static StgWord unbox(StgClosure *b)
+{
+    CHECK(b != NULL && b->header.info == &Box_con_info);
+    return rts_constr_word(b, 0);
+}
+
+/* What each forked thread saw, in the order things happened. */
+static StgWord got[64];
+static int order[64], n_order;
+
+/* Threads may run on another capability (-N2): record atomically. */
+static void record(int i)
+{
+    int k = __atomic_fetch_add(&n_order, 1, __ATOMIC_ACQ_REL);
+    order[k] = i;
+}
+
+/* Yield until at least n threads have recorded (bounded); returns how many. */
+static int wait_recorded(int n)
+{
+    for (int k = 0; k < 100000 && __atomic_load_n(&n_order, __ATOMIC_ACQUIRE) < n; k++)
+        rts_yield();
+    return __atomic_load_n(&n_order, __ATOMIC_ACQUIRE);
+}
+
+/* The order of the records is the order of wake-ups only on one capability. */
+static bool one_cap(void)
+{
+    return rts_getNumCapabilities() == 1;
+}
+
+/* ---- single-thread semantics ---- */
+
+static void test_try_variants(void)
+{
+    RtsFrame f = rts_frame_push(2);
+    rts_set(f, 0, (StgClosure *)rts_newMVar());
+    StgMVar *m = (StgMVar *)rts_get(f, 0);
+    CHECK(m->header.info == &stg_MVAR_DIRTY_info);        /* new MVars are DIRTY */
+    CHECK(rts_isEmptyMVar(m));
+    CHECK(rts_tryTakeMVar(m) == NULL);
+    CHECK(rts_tryReadMVar(m) == NULL);
+    rts_set(f, 1, box(7));
+    m = (StgMVar *)rts_get(f, 0);
+    CHECK(rts_tryPutMVar(m, rts_get(f, 1)));
+    CHECK(!rts_tryPutMVar(m, rts_get(f, 1)));             /* full */
+    CHECK(unbox(rts_tryReadMVar(m)) == 7);
+    CHECK(unbox(rts_readMVar(m)) == 7);                    /* read leaves it full */
+    m = (StgMVar *)rts_get(f, 0);
+    CHECK(!rts_isEmptyMVar(m));
+    CHECK(unbox(rts_takeMVar(m)) == 7);
+    m = (StgMVar *)rts_get(f, 0);
+    CHECK(rts_isEmptyMVar(m));
+    rts_putMVar(m, rts_get(f, 1));                         /* put into empty: no block */
+    m = (StgMVar *)rts_get(f, 0);
+    CHECK(unbox(rts_tryTakeMVar(m)) == 7);
+    rts_frame_pop(f);
+}
+
+/* ---- blocking: takers, putters, readers ---- */
+
+static void taker(void *arg)
+{
+    int i = (int)(intptr_t)arg;
+    StgMVar *m = (StgMVar *)rts_get(rts_fork_frame(), 0);
+    got[i] = unbox(rts_takeMVar(m));
+    record(i);
+}
+
+static void reader(void *arg)
+{
+    int i = (int)(intptr_t)arg;
+    StgMVar *m = (StgMVar *)rts_get(rts_fork_frame(), 0);
+    got[i] = unbox(rts_readMVar(m));
+    record(i);
+}
+
+static void putter(void *arg)
+{
+    int i = (int)(intptr_t)arg;
+    RtsFrame f = rts_fork_frame();
+    StgClosure *v = box(100 + (StgWord)i);   /* may GC: re-read the MVar after */
+    rts_putMVar((StgMVar *)rts_get(f, 0), v);
+    record(i);
+}
+
+static int queue_length(StgMVar *m)
+{
+    int n = 0;
+    for (StgMVarTSOQueue *q = m->head; q != END_TSO_QUEUE && n < 64; q = q->link) n++;
+    return n;
+}
+
+/* Fork fn(i) with the MVar in root slot 0 of f, and wait until it has
+ * blocked on it (its node is in the queue), so that blocking order is
+ * forking order even with -N2. */
+static rts_ThreadId fork_on(RtsFrame f, void (*fn)(void *), int i)
+{
+    int before = queue_length((StgMVar *)rts_get(f, 0));
+    StgClosure *v[1] = { rts_get(f, 0) };
+    rts_ThreadId t = rts_fork_with(fn, (void *)(intptr_t)i, 1, v);
+    for (int k = 0; k < 100000 && queue_length((StgMVar *)rts_get(f, 0)) <= before; k++)
+        rts_yield();
+    CHECK(queue_length((StgMVar *)rts_get(f, 0)) == before + 1);
+    return t;
+}
+
+static void reset_log(void)
+{
+    memset(got, 0, sizeof got);
+    n_order = 0;
+}
+
+/* Takers are served first-come first-served, one per put. */
+static void test_fifo_takers(void)
+{
+    reset_log();
+    RtsFrame f = rts_frame_push(1);
+    rts_set(f, 0, (StgClosure *)rts_newMVar());
+    rts_ThreadId t[5];
+    for (int i = 0; i < 5; i++) t[i] = fork_on(f, taker, i);
+    CHECK(n_order == 0);                                  /* all blocked */
+    for (int i = 0; i < 5; i++) {
+        put_box(f, 0, 10 + (StgWord)i);
+        CHECK(wait_recorded(i + 1) == i + 1);             /* exactly one woken */
+    }
+    for (int i = 0; i < 5; i++) {
+        CHECK(rts_join(t[i]));
+        CHECK(!one_cap() || order[i] == i);
+        CHECK(got[i] == 10 + (StgWord)i);                 /* taker i got the i-th put */
+    }
+    CHECK(rts_isEmptyMVar((StgMVar *)rts_get(f, 0)));
+    rts_frame_pop(f);
+}
+
+/* Putters wait in order; each take moves the first waiting putter's value in. */
+static void test_fifo_putters(void)
+{
+    reset_log();
+    RtsFrame f = rts_frame_push(1);
+    rts_set(f, 0, (StgClosure *)rts_newFullMVar(box(99)));
+    rts_ThreadId t[4];
+    for (int i = 0; i < 4; i++) t[i] = fork_on(f, putter, i);
+    CHECK(n_order == 0);
+    CHECK(unbox(rts_takeMVar((StgMVar *)rts_get(f, 0))) == 99);
+    for (int i = 0; i < 4; i++) {
+        /* the MVar is full again with putter i's value, put by its waker */
+        StgMVar *m = (StgMVar *)rts_get(f, 0);
+        CHECK(!rts_isEmptyMVar(m));
+        CHECK(unbox(rts_takeMVar(m)) == 100 + (StgWord)i);
+    }
+    for (int i = 0; i < 4; i++) CHECK(rts_join(t[i]));
+    for (int i = 0; i < 4; i++) CHECK(!one_cap() || order[i] == i);
+    rts_frame_pop(f);
+}
+
+/* readMVar queues at the head: one put serves every reader, then the
+ * first taker, and the MVar ends empty. */
+static void test_readers_first(void)
+{
+    reset_log();
+    RtsFrame f = rts_frame_push(1);
+    rts_set(f, 0, (StgClosure *)rts_newMVar());
+    rts_ThreadId t0 = fork_on(f, taker, 0);
+    rts_ThreadId t1 = fork_on(f, reader, 1);
+    rts_ThreadId t2 = fork_on(f, reader, 2);
+    rts_ThreadId t3 = fork_on(f, taker, 3);
+    StgMVar *m = (StgMVar *)rts_get(f, 0);
+    CHECK(m->head->tso->why_blocked == BlockedOnMVarRead);    /* a reader is first */
+    put_box(f, 0, 5);
+    CHECK(wait_recorded(3) == 3);                          /* taker 3 still waits */
+    CHECK(got[0] == 5 && got[1] == 5 && got[2] == 5);
+    m = (StgMVar *)rts_get(f, 0);
+    CHECK(rts_isEmptyMVar(m));
+    put_box(f, 0, 6);
+    CHECK(rts_join(t0) && rts_join(t1) && rts_join(t2) && rts_join(t3));
+    CHECK(got[3] == 6);
+    rts_frame_pop(f);
+}
+
+/* Values in flight live in the blocked threads' STACKs: they survive (and
+ * follow) collections while their threads are blocked. */
+static void test_inflight_survives_gc(void)
+{
+    reset_log();
+    RtsFrame f = rts_frame_push(1);
+    rts_set(f, 0, (StgClosure *)rts_newFullMVar(box(1)));
+    rts_ThreadId t[3];
+    for (int i = 0; i < 3; i++) t[i] = fork_on(f, putter, i);
+    for (int k = 0; k < 3; k++) {
+        rts_gc(false);
+        rts_gc(true);
+    }
+    CHECK(unbox(rts_takeMVar((StgMVar *)rts_get(f, 0))) == 1);
+    for (int i = 0; i < 3; i++) {
+        rts_gc(i == 1);
+        CHECK(unbox(rts_takeMVar((StgMVar *)rts_get(f, 0))) == 100 + (StgWord)i);
+    }
+    for (int i = 0; i < 3; i++) CHECK(rts_join(t[i]));
+
+    /* and a taker's result written by its waker */
+    reset_log();
+    rts_ThreadId tt = fork_on(f, taker, 7);
+    put_box(f, 0, 77);
+    rts_gc(true);                                         /* before the taker runs */
+    CHECK(rts_join(tt));
+    CHECK(got[7] == 77);
+    rts_frame_pop(f);
+}
+
+/* ---- the barrier on the head pop (Note [Popping the head of a clean MVar]) ---- */
+
+static bool on_mut_list(StgClosure *p)
+{
+    uint32_t g = Bdescr(p)->gen_no;
+    for (uint32_t c = 0; c < n_capabilities; c++) {
+        for (bdescr *bd = capabilities[c]->mut_lists[g]; bd != NULL; bd = bd->link) {
+            for (StgPtr q = bd->start; q < bd->free; q++) {
+                if ((StgClosure *)*q == p) return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* An old, CLEAN MVar with two blocked takers (whose nodes are old too),
+ * then one put: it pops the head and exposes the second node.  Returns the
+ * header the MVar was left with; the second taker is released after. */
+static const StgInfoTable *pop_head_of_clean_mvar(bool *recorded)
+{
+    reset_log();
+    RtsFrame f = rts_frame_push(1);
+    rts_set(f, 0, (StgClosure *)rts_newMVar());
+    rts_ThreadId a = fork_on(f, taker, 0);
+    rts_ThreadId b = fork_on(f, taker, 1);
+    for (uint32_t g = 0; g < RtsFlags.GcFlags.generations; g++)
+        rts_gc(true);                                     /* one step per GC: to the oldest */
+    StgMVar *m = (StgMVar *)rts_get(f, 0);
+    CHECK(Bdescr(m)->gen_no == RtsFlags.GcFlags.generations - 1);
+    CHECK(m->header.info == &stg_MVAR_CLEAN_info);        /* the GC cleaned it */
+    CHECK(!on_mut_list((StgClosure *)m));
+    StgClosure *one = box(1);                             /* may GC: re-read m */
+    m = (StgMVar *)rts_get(f, 0);
+    rts_putMVar(m, one);                                  /* wakes a, head = b's node */
+    const StgInfoTable *info = m->header.info;
+    *recorded = on_mut_list((StgClosure *)m);
+    if (info == &stg_MVAR_CLEAN_info && *recorded)        /* #19145: the next GC barfs */
+        m->header.info = &stg_MVAR_DIRTY_info;            /* (checkMVarOnMutList; test_gcbug) */
+    put_box(f, 0, 2);
+    CHECK(rts_join(a) && rts_join(b));
+    CHECK(got[0] == 1 && got[1] == 2);
+    rts_frame_pop(f);
+    return info;
+}
+
+static void test_head_pop_barrier(void)
+{
+    bool recorded;
+    uint32_t saved = RtsFlags.DebugFlags.inject;
+
+    RtsFlags.DebugFlags.inject = 0;                       /* fixed: dirtied, recorded, DIRTY */
+    CHECK(pop_head_of_clean_mvar(&recorded) == &stg_MVAR_DIRTY_info);
+    CHECK(recorded);
+
+    RtsFlags.DebugFlags.inject = 1u << INJECT_MVAR_NO_DIRTY;      /* #18919 */
+    CHECK(pop_head_of_clean_mvar(&recorded) == &stg_MVAR_CLEAN_info);
+    CHECK(!recorded);
+
+    RtsFlags.DebugFlags.inject = 1u << INJECT_MVAR_CLEAN_UNLOCK;  /* #19145 */
+    CHECK(pop_head_of_clean_mvar(&recorded) == &stg_MVAR_CLEAN_info);
+    CHECK(recorded);
+
+    RtsFlags.DebugFlags.inject = saved;
+    rts_gc(false);
+}
+
+/* checkMVarOnMutList catches #19145's state: run in a child, expect the barf. */
+static void test_clean_on_mut_list_check(void)
+{
+    RtsFrame f = rts_frame_push(1);
+    rts_set(f, 0, (StgClosure *)rts_newMVar());
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0) dup2(fd, 2);
+        StgMVar *m = (StgMVar *)rts_get(f, 0);
+        m->header.info = &stg_MVAR_CLEAN_info;
+        checkMVarOnMutList((StgClosure *)m, 1);
+        _exit(0);                                          /* not reached */
+    }
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK(!(WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    checkMVarOnMutList(rts_get(f, 0), 1);                 /* DIRTY: fine */
+    rts_frame_pop(f);
+}
+
+static int mvar_main(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    test_try_variants();
+    test_fifo_takers();
+    test_fifo_putters();
+    test_readers_first();
+    test_inflight_survives_gc();
+    test_head_pop_barrier();
+    test_clean_on_mut_list_check();
+    printf("test_mvar: all passed\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    return rts_main(argc, argv, mvar_main);
+}
