@@ -8,3 +8,13 @@ bench: all
 	@for t in $(BENCH_TARGETS); do echo "== $$t"; $(MAKE) $(AM_MAKEFLAGS) $$t || exit 1; done
 .PHONY: bench
 
+include tests/unit/sched.mk
+include tests/unit/unit.mk
+include tests/bench/bench.mk
+include tests/unit/mvar.mk
+include tests/unit/abi.mk
+include tests/unit/gc.mk
+include tests/abi/abi.mk
+include tests/bench/conc.mk
+include tests/unit/weak.mk
+include tests/unit/gcbug.mk
