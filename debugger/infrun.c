@@ -43,6 +43,7 @@
 
 #include "infrun.h"
 #include "watchpoint.h"
+#include "watch_hw.h"
 
 #define MAX_DEFERRED 64
 #define MAX_INSERTED 256
@@ -357,6 +358,9 @@ static int step_thread(struct session *s, pid_t tid, int sig, struct stop_event 
             ev->signo = SIGTRAP;
         }
     }
+    /* watch_hw: a debug-register hit can come with the step's trap. */
+    if (ev->kind == STOP_STEP_DONE && ev->tid == tid && watch_hw_handle_trap(s, tid) == PP_HIT)
+        *watch_hit = true;
     return 0;
 }
 
@@ -559,6 +563,15 @@ static enum outcome signal_event(struct session *s, const struct stop_event *ev)
             return OUT_RESUME;
         if (r == PP_HIT)
             return report_watch_stop(s, ev->tid);
+    }
+    if (sig == SIGTRAP && ev->status != (int)0x4) {
+        /* watch_hw: a debug-register watch hit (DR6 says which). */
+        enum pp_result r = watch_hw_handle_trap(s, ev->tid);
+        if (r == PP_HANDLED || r == PP_HIT) {
+            if (th)
+                th->pending_signal = 0;
+            return r == PP_HIT ? report_watch_stop(s, ev->tid) : OUT_RESUME;
+        }
     }
     if (sig == SIGTRAP && ev->status == (int)0x4 /* PTRACE_EVENT_EXEC */) {
         if (th)
@@ -1067,6 +1080,8 @@ int infrun_remove_all(struct session *s)
         return 0;
     int rc = bp_remove_all(&s->infrun->bps, s->target);
     if (pageprot_restore_all(s) < 0 && rc == 0)
+        rc = -1;
+    if (watch_hw_remove_all(s) < 0 && rc == 0)    /* watch_hw: clear DR0-3/DR7 */
         rc = -1;
     return rc;
 }

@@ -28,3 +28,4 @@ include debugger/target.mk
 include debugger/symtab.mk
 include debugger/cli.mk
 include debugger/infrun.mk
+include debugger/watch_hw.mk

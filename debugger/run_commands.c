@@ -19,6 +19,7 @@
 
 #include "infrun.h"
 #include "watchpoint.h"
+#include "watch_hw.h"
 
 /* ---------- helpers ---------- */
 
@@ -540,7 +541,7 @@ static int cmd_info_watchpoints(struct session *s, const char *args)
 {
     (void)args;
     info_table(s, true);
-    if (!hwwatch_probe())
+    if (!hwwatch_probe() && !watch_hw_wanted())
         out_printf(s, "(debug-register watchpoints do not fire on this machine: "
                       "watchpoints use page protection)\n");
     return 0;
@@ -961,4 +962,5 @@ void infrun_commands_init(void)
 {
     for (size_t i = 0; i < sizeof run_commands / sizeof run_commands[0]; i++)
         cmd_register(&run_commands[i]);
+    watch_hw_commands_init();   /* watch_hw.c: "maint info debug-registers" */
 }

@@ -101,6 +101,14 @@ struct target_ops {
     int (*kill)(struct target *t);
 
     void (*close)(struct target *t);
+
+    /* ---- appended (watch_hw.c): x86 debug registers, live only (NULL on cores) ----
+     * Read (write false) DR0-DR7 of stopped thread tid into dr[] (dr[4], dr[5]
+     * read as 0), or write dr[0-3], dr[6] and dr[7] (DR7 is cleared first and
+     * written last, so addresses and enables never disagree).  tid 0 with
+     * write: every stopped thread, and the live target writes the same values
+     * into each thread created afterwards at its first stop.  0 or -errno. */
+    int (*debug_regs)(struct target *t, pid_t tid, uint64_t dr[8], bool write);
 };
 
 struct target {

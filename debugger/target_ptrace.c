@@ -71,6 +71,7 @@ struct lwp {
     bool stepping;              /* last resumed with PTRACE_SINGLESTEP */
     bool has_event;             /* an event is queued: see Note [All-stop with PTRACE_SEIZE] */
     struct stop_event event;
+    unsigned dr_gen;            /* watch_hw: dr_template generation written here */
 };
 
 struct live {
@@ -81,6 +82,9 @@ struct live {
     bool has_exit_event;        /* the exit seen while stopping threads */
     struct stop_event exit_event;
     volatile sig_atomic_t interrupt_requested;
+    /* watch_hw: debug registers for threads created later (live_debug_regs). */
+    uint64_t dr_template[8];
+    unsigned dr_gen;            /* 0: never set */
 };
 
 static struct live *live_of(struct target *t) { return t->priv; }
@@ -220,6 +224,74 @@ static int live_get_fpregs(struct target *t, pid_t tid, struct user_fpregs_struc
     return ptrace(PTRACE_GETFPREGS, tid, 0, fp) < 0 ? -errno : 0;
 }
 
+/* ---------- debug registers (appended for watch_hw.c) ---------- */
+
+static long dr_offset(int i) { return (long)offsetof(struct user, u_debugreg[i]); }
+
+/* Write DR0-3, DR6, DR7 of one stopped thread: DR7 off first, on last. */
+static int write_debug_regs(pid_t tid, const uint64_t dr[8])
+{
+    if (ptrace(PTRACE_POKEUSER, tid, (void *)dr_offset(7), (void *)0) < 0)
+        return -errno;
+    for (int i = 0; i < 4; i++)
+        if (ptrace(PTRACE_POKEUSER, tid, (void *)dr_offset(i), (void *)(uintptr_t)dr[i]) < 0)
+            return -errno;
+    if (ptrace(PTRACE_POKEUSER, tid, (void *)dr_offset(6), (void *)(uintptr_t)dr[6]) < 0 ||
+        ptrace(PTRACE_POKEUSER, tid, (void *)dr_offset(7), (void *)(uintptr_t)dr[7]) < 0)
+        return -errno;
+    return 0;
+}
+
+/* A thread seen stopped for the first time since the template changed
+ * (a new thread's first stop) gets the template. */
+static void apply_dr_template(struct target *t, struct rd_thread *th)
+{
+    struct live *lv = live_of(t);
+    struct lwp *lw = lwp_of(t, th);
+    if (lv->dr_gen == 0 || lw->dr_gen == lv->dr_gen)
+        return;
+    if (write_debug_regs(th->tid, lv->dr_template) == 0)
+        lw->dr_gen = lv->dr_gen;
+}
+
+static int live_debug_regs(struct target *t, pid_t tid, uint64_t dr[8], bool write)
+{
+    struct live *lv = live_of(t);
+    if (lv->gone)
+        return -ESRCH;
+    if (!write) {
+        for (int i = 0; i < 8; i++) {
+            dr[i] = 0;
+            if (i == 4 || i == 5)
+                continue;
+            errno = 0;
+            long v = ptrace(PTRACE_PEEKUSER, tid, (void *)dr_offset(i), 0);
+            if (v == -1 && errno)
+                return -errno;
+            dr[i] = (uint64_t)v;
+        }
+        return 0;
+    }
+    if (tid != 0)
+        return write_debug_regs(tid, dr);
+    memcpy(lv->dr_template, dr, sizeof lv->dr_template);
+    lv->dr_gen++;
+    if (lv->dr_gen == 0)
+        lv->dr_gen = 1;
+    int first_err = 0;
+    for (size_t i = 0; i < t->nthreads; i++) {
+        struct rd_thread *th = &t->threads[i];
+        if (th->exited || !th->stopped)
+            continue;       /* written at its next stop (apply_dr_template) */
+        int rc = write_debug_regs(th->tid, dr);
+        if (rc == 0)
+            lwp_of(t, th)->dr_gen = lv->dr_gen;
+        else if (rc != -ESRCH && !first_err)
+            first_err = rc;
+    }
+    return first_err;
+}
+
 static int live_update_threads(struct target *t)
 {
     for (size_t i = 0; i < t->nthreads; i++) {
@@ -318,8 +390,9 @@ static enum wait_class process_status(struct target *t, pid_t tid, int status,
         th = add_lwp(t, tid, true);
     if (!th)
         return EV_NONE;
-    struct lwp *lw = lwp_of(t, th);
     th->stopped = true;
+    apply_dr_template(t, th);   /* watch_hw: new threads get the debug registers */
+    struct lwp *lw = lwp_of(t, th);
     int sig = WSTOPSIG(status);
     int event = status >> 16;
 
@@ -745,6 +818,7 @@ static const struct target_ops live_ops = {
     .detach = live_detach,
     .kill = live_kill,
     .close = live_close,
+    .debug_regs = live_debug_regs,      /* appended for watch_hw.c */
 };
 
 static struct target *new_live(pid_t pid)

@@ -6,9 +6,9 @@
  *   page-protection   watch_pageprot.c (the default here: see hwwatch_probe.c)
  *   a plugin's        registered with infrun_register_watch_mechanism and
  *                     selected by its flag ("watch -evac EXPR").
- * Debug registers ("hw") are only probed: the target interface has no
- * operation to set them, and on these VMs they never fire anyway, so every
- * built-in watch uses page protection.
+ *   hw                watch_hw.c: debug registers, chosen when the probe
+ *                     says they fire (or RTSDB_FORCE_HW_WATCH=1) and slots
+ *                     are free; otherwise page protection.
  *
  * Must not depend on: ptrace, the runtime.
  */
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "watchpoint.h"
+#include "watch_hw.h"
 
 #define MAX_MECHANISMS 8
 
@@ -183,8 +184,18 @@ int watch_command(struct session *s, enum bp_kind kind, const char *args)
         w->plugin = plugin;
         rc = plugin->arm(s, bp->num, expr, w->addr, len, &w->plugin_state, err, sizeof err);
     } else {
-        w->mech = WM_PAGEPROT;
-        rc = pageprot_arm(s, w->addr, len, err, sizeof err);
+        /* watch_hw: debug registers when they fire and fit, else page protection. */
+        rc = -1;
+        if (watch_hw_wanted()) {
+            w->mech = WM_HW;
+            rc = watch_hw_arm(s, w, err, sizeof err);
+            if (rc < 0)
+                out_printf(s, "%s: using page protection.\n", err);
+        }
+        if (rc < 0) {
+            w->mech = WM_PAGEPROT;
+            rc = pageprot_arm(s, w->addr, len, err, sizeof err);
+        }
     }
     if (rc < 0) {
         bp->watch = NULL;
@@ -211,6 +222,8 @@ void watch_delete(struct session *s, struct breakpoint *bp)
         return;
     if (w->mech == WM_PLUGIN && w->plugin && w->plugin->disarm)
         w->plugin->disarm(s, w->plugin_state);
+    if (w->mech == WM_HW)
+        watch_hw_disarm(s, w);      /* watch_hw: free its debug registers */
     free(w);
     if (s->target && target_can_run(s->target))
         pageprot_sync(s);
@@ -233,6 +246,7 @@ void watch_refresh(struct session *s)
         t->ops->read_memory(t, w->addr, w->old, w->len);
     }
     pageprot_sync(s);
+    watch_hw_sync(s);       /* watch_hw: a new process, or enable/disable */
 }
 
 struct breakpoint *watch_report_hits(struct session *s, pid_t tid)

@@ -8,7 +8,7 @@ TMP=$(mktemp -d /tmp/symtab_commands.XXXXXX)
 . "$top_srcdir/tests/integration/symtab_lib.sh"
 trap 'stop_waiting; rm -rf "$TMP"' EXIT
 status=0
-mask() { sed -E 's/0x[0-9a-f]+/0xADDR/g; s|/[^ ]*/tests/debuggee/|DIR/|g'; }
+mask() { sed -E 's/0x[0-9a-f]+/0xADDR/g; s|[^ ("]*tests/debuggee/|DIR/|g'; }
 
 # expect NAME: $TMP/out (masked) must equal $TMP/want.
 expect() {
