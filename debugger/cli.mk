@@ -71,3 +71,4 @@ fuzz: debugger/librtsdb.la
 	@echo "run: tests/fuzz/libfuzzer_expr -max_total_time=60   (and libfuzzer_command)"
 .PHONY: fuzz
 CLEANFILES += tests/fuzz/libfuzzer_expr tests/fuzz/libfuzzer_command
+tests_debuggee_cli_vars_LDFLAGS = -pthread

@@ -1060,7 +1060,8 @@ static void pointer_add(struct parser *ps, struct rd_value *ptr, int64_t n)
         struct rd_type *tt = strip(t->target);
         size = tt->kind == TY_VOID || tt->kind == TY_FUNC || tt->size == 0 ? 1 : tt->size;
     }
-    addr_t a = (addr_t)value_as_int(ptr) + (addr_t)(n * (int64_t)size);
+    /* unsigned arithmetic: addresses wrap like the target's (no signed overflow) */
+    addr_t a = (addr_t)value_as_int(ptr) + (addr_t)n * size;
     value_from_int(ptr, ptr->type, (int64_t)a);
     (void)ps;
 }
@@ -1360,7 +1361,7 @@ static void binop(struct parser *ps, int op, struct rd_value *l, struct rd_value
     /* pointer arithmetic */
     if ((op == '+' || op == '-') && lp && is_integral(r->type)) {
         int64_t n = value_as_int(r);
-        pointer_add(ps, l, op == '-' ? -n : n);
+        pointer_add(ps, l, op == '-' ? (int64_t)(0 - (uint64_t)n) : n);
         return;
     }
     if (op == '+' && rp && is_integral(l->type)) {
@@ -1372,7 +1373,8 @@ static void binop(struct parser *ps, int op, struct rd_value *l, struct rd_value
     if (op == '-' && lp && rp) {
         struct rd_type *t = strip(strip(l->type)->target);
         int64_t size = t && t->size && t->kind != TY_VOID ? (int64_t)t->size : 1;
-        value_from_int(l, builtin("long"), (value_as_int(l) - value_as_int(r)) / size);
+        value_from_int(l, builtin("long"),
+                       (int64_t)((uint64_t)value_as_int(l) - (uint64_t)value_as_int(r)) / (int64_t)size);
         return;
     }
     bool is_cmp = op == '<' || op == '>' || op == T_LE || op == T_GE || op == T_EQ || op == T_NE;

@@ -41,3 +41,6 @@ bench-watch: debugger/rtsdb tests/debuggee/infrun_watchbench
 	$(SHELL) $(top_srcdir)/tests/bench/bench_watch.sh
 BENCH_TARGETS += bench-watch
 .PHONY: bench-watch
+tests_debuggee_infrun_basic_LDFLAGS = -pthread
+tests_debuggee_infrun_threads_LDFLAGS = -pthread
+tests_debuggee_infrun_watchbench_LDFLAGS = -pthread

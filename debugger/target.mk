@@ -58,3 +58,8 @@ BENCH_TARGETS += bench-memread
 bench-memread: tests/bench/bench_memread$(EXEEXT)
 	tests/bench/bench_memread
 .PHONY: bench-memread
+# Debuggees link without the sanitizer runtimes (their own _LDFLAGS replace
+# AM_LDFLAGS): an ASan debuggee maps terabytes of shadow that gcore would dump.
+tests_debuggee_target_threads_LDFLAGS = -pthread
+tests_debuggee_target_signals_LDFLAGS = -pthread
+tests_debuggee_target_crash_LDFLAGS = -pthread
