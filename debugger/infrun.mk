@@ -44,3 +44,10 @@ BENCH_TARGETS += bench-watch
 tests_debuggee_infrun_basic_LDFLAGS = -pthread
 tests_debuggee_infrun_threads_LDFLAGS = -pthread
 tests_debuggee_infrun_watchbench_LDFLAGS = -pthread
+# Ctrl-C interrupts the program, not rtsdb.
+check_PROGRAMS += tests/debuggee/infrun_spin
+tests_debuggee_infrun_spin_SOURCES = tests/debuggee/infrun_spin.c
+tests_debuggee_infrun_spin_CFLAGS = -g -O0
+tests_debuggee_infrun_spin_LDFLAGS = -pthread
+TESTS += tests/integration/infrun_ctrlc.sh
+EXTRA_DIST += tests/integration/infrun_ctrlc.sh
