@@ -15,6 +15,7 @@
 #include "Capability.h"
 #include "RtsFlags.h"
 #include "sm/Storage.h"
+#include "run_child.h"
 
 RTS_DEFINE_CONSTR(Cell, 1, 1)       /* next, value */
 
@@ -265,40 +266,7 @@ static const struct { const char *name; void (*run)(void); } cases[] = {
 /* Run `self case NAME +RTS flags -RTS`, capturing stderr into err. */
 static int run_child(const char *name, const char *flags, char *err, size_t errlen)
 {
-    int pipefd[2], status;
-    if (pipe(pipefd) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        char *argv[32];
-        int argc = 0;
-        char buf[256];
-        snprintf(buf, sizeof buf, "%s", flags);
-        argv[argc++] = "test_gc";
-        argv[argc++] = "case";
-        argv[argc++] = (char *)name;
-        argv[argc++] = "+RTS";
-        for (char *t = strtok(buf, " "); t && argc < 28; t = strtok(NULL, " "))
-            argv[argc++] = t;
-        argv[argc++] = "-RTS";
-        argv[argc] = NULL;
-        dup2(pipefd[1], 2);
-        close(pipefd[0]);
-        execv("/proc/self/exe", argv);
-        _exit(127);
-    }
-    close(pipefd[1]);
-    size_t n = 0;
-    ssize_t r;
-    char sink[4096];
-    while ((r = read(pipefd[0], n + 1 < errlen ? err + n : sink,
-                     n + 1 < errlen ? errlen - 1 - n : sizeof sink)) > 0)
-        if (n + 1 < errlen)
-            n += (size_t)r;
-    err[n] = '\0';
-    close(pipefd[0]);
-    waitpid(pid, &status, 0);
-    return status;
+    return run_child_as("test_gc", name, flags, err, errlen);
 }
 
 static int expect_ok(const char *name, const char *flags)
