@@ -13,10 +13,10 @@ TESTS += $(CLI_UNIT_TESTS)
 tests_unit_test_expr_SOURCES = tests/unit/test_expr.c tests/unit/cli_fake_target.h
 tests_unit_test_expr_CPPFLAGS = $(RTSDB_CPPFLAGS)
 tests_unit_test_expr_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)
-tests_unit_test_command_SOURCES = tests/unit/test_command.c tests/unit/cli_capture.h
+tests_unit_test_command_SOURCES = tests/unit/test_command.c tests/unit/cli_capture.h tests/unit/check.h
 tests_unit_test_command_CPPFLAGS = $(RTSDB_CPPFLAGS)
 tests_unit_test_command_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)
-tests_unit_test_json_SOURCES = tests/unit/test_json.c tests/unit/cli_capture.h
+tests_unit_test_json_SOURCES = tests/unit/test_json.c tests/unit/cli_capture.h tests/unit/check.h
 tests_unit_test_json_CPPFLAGS = $(RTSDB_CPPFLAGS) $(JANSSON_CFLAGS)
 tests_unit_test_json_LDADD = debugger/librtsdb.la $(RTSDB_LIBS) $(JANSSON_LIBS)
 

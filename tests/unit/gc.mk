@@ -6,7 +6,7 @@
 # evacuate/scavenge, aging and promotion, large/pinned, mut lists,
 # parallel copying, stats-race injection.
 check_PROGRAMS += tests/unit/test_gc
-tests_unit_test_gc_SOURCES = tests/unit/test_gc.c tests/unit/run_child.h
+tests_unit_test_gc_SOURCES = tests/unit/test_gc.c tests/unit/run_child.h tests/unit/check.h
 tests_unit_test_gc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/rts
 tests_unit_test_gc_LDADD = rts/librts_debug.la
 TESTS += tests/unit/test_gc

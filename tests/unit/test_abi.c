@@ -22,19 +22,10 @@
 #include "rts/DebugPrinters.h"
 #include "dbg/AbiReader.h"
 #include "dbg/Decode.h"
+#include "check.h"
 
 extern const struct rts_dbg_header rts_debug_abi;
 
-static int failures;
-#define CHECK(cond, ...)                                                  \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            failures++;                                                   \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);          \
-            fprintf(stderr, __VA_ARGS__);                                 \
-            fputc('\n', stderr);                                          \
-        }                                                                 \
-    } while (0)
 
 static int read_self(void *ctx, uint64_t addr, void *buf, size_t len)
 {

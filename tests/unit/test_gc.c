@@ -16,20 +16,11 @@
 #include "RtsFlags.h"
 #include "sm/Storage.h"
 #include "run_child.h"
+#include "check.h"
 
 RTS_DEFINE_CONSTR(Cell, 1, 1)       /* next, value */
 
-static int failures;
 
-#define CHECK(cond, ...)                                                   \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                  \
-            fputc('\n', stderr);                                           \
-            failures++;                                                    \
-        }                                                                  \
-    } while (0)
 
 static uint32_t gen_of(const void *p) { return Bdescr(p)->gen_no; }
 static bool in_nursery(const void *p) { return (Bdescr(p)->flags & BF_NURSERY) != 0; }

@@ -12,10 +12,8 @@
 
 #include "cli_capture.h"
 #include "session_state.h"
+#include "check.h"
 
-static int failures;
-#define CHECK(cond, ...) do { if (!(cond)) { fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); failures++; } } while (0)
 
 static int cmd_emit(struct session *s, const char *args)
 {

@@ -11,17 +11,8 @@
 #include "rts.h"
 #include "FlightRecorder.h"
 #include "WatchTable.h"
+#include "check.h"
 
-static int failures;
-#define CHECK(cond, ...)                                                  \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            failures++;                                                   \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);          \
-            fprintf(stderr, __VA_ARGS__);                                 \
-            fputc('\n', stderr);                                          \
-        }                                                                 \
-    } while (0)
 
 /* Find the newest event of `type` in ring 0; NULL if none. */
 static const RtsEvent *newest(uint16_t type)

@@ -19,20 +19,11 @@
 #include "RtsFlags.h"
 #include "sm/Storage.h"
 #include "run_child.h"
+#include "check.h"
 
 RTS_DEFINE_CONSTR(Cell, 1, 1)       /* next, value */
 
-static int failures;
 
-#define CHECK(cond, ...)                                                   \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                  \
-            fputc('\n', stderr);                                           \
-            failures++;                                                    \
-        }                                                                  \
-    } while (0)
 
 /* ---- finalizer bookkeeping (C memory: finalizers may not touch the heap) ---- */
 
