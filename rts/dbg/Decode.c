@@ -342,20 +342,23 @@ int dec_print_mvar(AbiReader *r, uint64_t mvar, const DecodeOut *out)
         if (abi_get(r, q, "StgMVarTSOQueue", "link", &link) < 0) break;
         q = link;
     }
-    /* the write-barrier invariant */
-    if (clean && mgen > 0) {
+    /* the write-barrier invariant: a CLEAN MVar in an old generation must
+     * not point younger, and must not be on a mut list (walked once: the
+     * walk reads every capability's remembered set) */
+    bool on_mut_list = clean && mgen > 0 && dec_on_mut_list(r, mvar, (uint32_t)mgen);
+    if (clean && mgen > 0 && !on_mut_list) {
         const char *fields[] = { "head", "tail", "value" };
         uint64_t vals[] = { head, tail, value };
         for (int i = 0; i < 3; i++) {
             int fg = gen_of(r, vals[i]);
-            if (fg >= 0 && fg < mgen && !dec_on_mut_list(r, mvar, (uint32_t)mgen)) {
+            if (fg >= 0 && fg < mgen) {
                 dec_printf(out, "  verdict: clean MVar in generation %d points at a generation-%d %s (%s = 0x%" PRIx64 ") and is not on a mut list: missing write barrier\n",
                            mgen, fg, i < 2 ? "queue node" : "value", fields[i], vals[i]);
                 problems++;
             }
         }
     }
-    if (clean && dec_on_mut_list(r, mvar, mgen > 0 ? (uint32_t)mgen : 0)) {
+    if (on_mut_list) {
         dec_printf(out, "  verdict: MVAR_CLEAN on mutable list (an MVar on a mut list must be DIRTY)\n");
         problems++;
     }

@@ -134,6 +134,28 @@ int main(int argc, char **argv)
     CHECK(dec_print_closure(&r, 0xaaaaaaaaaaaaaaa8ULL, &out) < 0, "bogus pointer decodes");
     CHECK(strstr(cap.text, "cannot read") != NULL, "bogus pointer message: %s", cap.text);
 
+    /* 6. the MVar verdict: plant a missing write barrier (a CLEAN MVar in
+     * generation 1 made to point at a nursery object without dirty_MVAR)
+     * and the decoder must say so, naming the field */
+    RtsFrame g = rts_frame_push(2);
+    rts_set(g, 0, (StgClosure *)rts_newMVar());
+    rts_gc(false);
+    rts_gc(false);
+    rts_set(g, 1, rts_new_mutvar(NULL));
+    StgMVar *m = (StgMVar *)rts_get(g, 0);
+    CHECK(m->header.info == &stg_MVAR_CLEAN_info && Bdescr(m)->gen_no == 1,
+          "an untouched MVar is CLEAN in generation 1 after two GCs");
+    cap.used = 0; cap.text[0] = 0;
+    CHECK(dec_print_mvar(&r, (uint64_t)(uintptr_t)m, &out) == 0 && !strstr(cap.text, "verdict"),
+          "a sound MVar gets no verdict: %s", cap.text);
+    m->value = rts_get(g, 1);                   /* the planted bug */
+    cap.used = 0; cap.text[0] = 0;
+    CHECK(dec_print_mvar(&r, (uint64_t)(uintptr_t)m, &out) == 1 &&
+          strstr(cap.text, "missing write barrier") && strstr(cap.text, "value = 0x"),
+          "missing barrier verdict: %s", cap.text);
+    m->value = END_TSO_QUEUE;                   /* undo before the next GC */
+    rts_frame_pop(g);
+
     rts_frame_pop(f);
     abi_close(&r);
     if (failures) { fprintf(stderr, "%d failure(s)\n", failures); return 1; }
