@@ -334,6 +334,17 @@ static int api_resume_and_wait(struct rtsdb_session *rs)
     return infrun_continue(s);
 }
 
+static int api_evaluate(struct rtsdb_session *rs, const char *expr, uint64_t *value,
+                        char *errbuf, size_t errlen)
+{
+    struct session *s = S(rs);
+    struct rd_value v;
+    if (expr_eval(s, expr, &v, errbuf, errlen) < 0 || value_fetch(s, &v, errbuf, errlen) < 0)
+        return -1;
+    *value = (uint64_t)value_as_int(&v);
+    return 0;
+}
+
 static void fill_api(struct session *s, struct rtsdb_api *api)
 {
     memset(api, 0, sizeof *api);
@@ -364,6 +375,7 @@ static void fill_api(struct session *s, struct rtsdb_api *api)
     api->register_watch = api_register_watch;
     api->execute = api_execute;
     api->resume_and_wait = api_resume_and_wait;
+    api->evaluate = api_evaluate;
 }
 
 /* ---- loading ---- */

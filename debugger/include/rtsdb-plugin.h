@@ -26,7 +26,7 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
-#define RTSDB_PLUGIN_API_VERSION 1
+#define RTSDB_PLUGIN_API_VERSION 2
 
 struct rtsdb_session;   /* opaque: the debugger's session */
 
@@ -98,6 +98,13 @@ struct rtsdb_api {
     int (*execute)(struct rtsdb_session *s, const char *line);
     /* Resume until the next stop (as "continue"); returns 0 stopped, 1 exited. */
     int (*resume_and_wait)(struct rtsdb_session *s);
+
+    /* --- version 2 --- */
+    /* Evaluate an expression as `print` would (in the selected frame) and
+     * give its value as an integer (a pointer's address, an integer's
+     * value).  0, or -1 with a one-line reason in errbuf. */
+    int (*evaluate)(struct rtsdb_session *s, const char *expr, uint64_t *value,
+                    char *errbuf, size_t errlen);
 };
 
 typedef int (*rtsdb_plugin_init_fn)(const struct rtsdb_api *api, void **plugin_state);
