@@ -114,6 +114,20 @@ static StgStack *grow_stack(Capability *cap, StgTSO *tso, W_ need)
     return new;
 }
 
+/* Reserve `words` words on the current thread's STACK for frames the
+ * caller writes at once (update frames: rts/Updates.c); returns the new sp.
+ * May allocate (to grow the stack) but never collects. */
+StgPtr rts_stack_push(Capability *cap, W_ words)
+{
+    StgTSO *tso = cap->current_tso;
+    StgStack *stack = tso->stackobj;
+    if ((W_)(stack->sp - stack->stack) < words)
+        stack = grow_stack(cap, tso, words);
+    dirty_STACK(cap, stack);
+    stack->sp -= words;
+    return stack->sp;
+}
+
 /* The id of the innermost root frame on stack, 0 when there is none. */
 static uint32_t innermost_root_frame_id(StgStack *stack)
 {

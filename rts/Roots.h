@@ -31,4 +31,9 @@ StgStack *rts_new_stack(Capability *cap, uint32_t words);
  * linked on g0->threads, made cap->current_tso. */
 StgTSO *rts_create_main_tso(Capability *cap);
 
+/* Reserve `words` words on the current thread's STACK for frames the
+ * caller fills in at once (update frames); returns the new sp.  May grow
+ * the stack, never collects.  Pop by resetting stackobj->sp. */
+StgPtr rts_stack_push(Capability *cap, StgWord words);
+
 #endif

@@ -57,6 +57,8 @@ static const struct { const char *flag; const char *help; } usage_lines[] = {
     { "-DS",            "sanity-check the heap around every GC (implies -DZ)" },
     { "-DZ",            "fill freed and fresh heap memory with 0xaa" },
     { "--inject=<bugs>","switch known bugs back on (comma list; see below)" },
+    { "--eager-blackholing", "claim a thunk when entering it, not when its thread pauses" },
+    { "--gc-chaos[=<n>]","widen the parallel GC's race windows with random pauses and scan orders (seed n)" },
     { "--record=<cats>","flight recorder categories from the start: all, or gc,evac,mvar,caf,thread,sanity,watch" },
 };
 
@@ -234,6 +236,21 @@ static enum RtsFlagsResult parse_one(Parser *ps, RTS_FLAGS *f, const char *opt)
     case '-':
         if (strncmp(opt, "--inject=", 9) == 0)
             return parse_inject(ps, f, opt, opt + 9);
+        if (strcmp(opt, "--eager-blackholing") == 0) {
+            f->ParFlags.eagerBlackholing = true;
+            return RTS_FLAGS_OK;
+        }
+        if (strcmp(opt, "--gc-chaos") == 0 || strncmp(opt, "--gc-chaos=", 11) == 0) {
+            char *end = NULL;
+            f->DebugFlags.gc_chaos = true;
+            f->DebugFlags.gc_chaos_seed = 1;
+            if (opt[10] == '=') {
+                f->DebugFlags.gc_chaos_seed = strtoull(opt + 11, &end, 10);
+                if (opt[11] == '\0' || *end != '\0' || opt[11] == '-')
+                    return malformed(ps, opt, "expected a seed (a decimal number), like --gc-chaos=7");
+            }
+            return RTS_FLAGS_OK;
+        }
         if (strncmp(opt, "--record=", 9) == 0) {
             long cats = parseEventCategories(opt + 9);
             if (cats <= 0)

@@ -44,6 +44,7 @@ typedef struct {
 
 typedef struct {
     uint32_t nCapabilities;     /* -N[n]: capabilities (= GC threads); -N alone: CPUs */
+    bool eagerBlackholing;      /* --eager-blackholing: claim thunks on entry (rts/Updates.c) */
 } PAR_FLAGS;
 
 typedef struct {
@@ -60,6 +61,8 @@ typedef struct {
     bool sanity;                /* -DS: check the heap before/after every GC (implies zero_on_gc) */
     bool zero_on_gc;            /* -DZ: fill freed and fresh memory with 0xaa */
     uint32_t inject;            /* --inject: bit set of 1 << enum InjectBug */
+    bool gc_chaos;              /* --gc-chaos[=seed]: widen the parallel GC's race windows */
+    uint64_t gc_chaos_seed;     /*   (Note [GC chaos mode], rts/sm/GCUtils.c) */
 } DEBUG_FLAGS;
 
 typedef struct {

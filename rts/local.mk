@@ -33,3 +33,4 @@ include rts/sched.mk
 include rts/mvar.mk
 include rts/abi.mk
 include rts/weak.mk
+include rts/thunk.mk

@@ -314,6 +314,109 @@ bool rts_addCFinalizer(StgWeak *w, rts_CFinalizer fn, void *ptr);
  * the calling thread.  False if it was already dead (nothing runs). */
 bool rts_finalizeWeak(StgWeak *w);
 
+/* ---------------------------------------------------------------------
+ * Thunks, CAFs and unsafePerformIO (issue 4; this section is the thunk
+ * engineer's: rts/Updates.c, rts/CAF.c, rts/ThreadPaused.c)
+ *
+ * A thunk is a suspended computation: C entry code plus free variables
+ * (`ptrs` heap references, then `nptrs` words).  rts_force evaluates it
+ * once, on whichever thread gets there first, and overwrites it with its
+ * value; other threads forcing it meanwhile block until the value is
+ * there (GHC's blackholing).  A CAF is a thunk in static memory with no
+ * free variables (a top-level value).
+ *
+ *     static StgClosure *sum_entry(StgClosure *self) {
+ *         StgClosure *a = rts_thunk_ptr(self, 0);  // read free variables
+ *         StgWord n = rts_thunk_word(self, 0);     // before allocating
+ *         ...
+ *         return value;                            // WHNF or another thunk
+ *     }
+ *     RTS_DEFINE_THUNK(Sum, 1, 1, sum_entry)      // Sum_thunk_info
+ *     RTS_DEFINE_CAF(table, table_entry)          // RTS_CAF(table)
+ *
+ *     StgClosure *t = rts_mkThunk(&Sum_thunk_info, (StgClosure *[]){ a }, (StgWord[]){ 3 });
+ *     StgClosure *v = rts_force(t);               // may GC: re-read roots
+ *
+ * Rules for entry code (Note [Update frames and unwinding], Updates.c):
+ *   - `self` is a private copy of the thunk, valid until the first
+ *     allocating call: read the free variables first and keep the pointers
+ *     in root frames; pop every root frame before returning.
+ *   - its work may be dropped at any call that can yield, when another
+ *     thread turns out to be evaluating the same thunk (GHC's duplicate
+ *     work abandonment): hold no locks or malloc'd memory across such
+ *     calls.  Put side effects under rts_unsafePerformIO.
+ *   - forcing the thunk (or CAF) one is evaluating oneself is an infinite
+ *     loop; once the runtime sees it (the thunk is blackholed: always for
+ *     CAFs, after a pause or with +RTS --eager-blackholing for thunks) the
+ *     program prints "PROG: <<loop>>" and exits with status 1, as GHC's.
+ * ------------------------------------------------------------------- */
+
+/* Define `const StgInfoTable Name_thunk_info` (a THUNK with ptrs_ pointer
+ * and nptrs_ word free variables and entry code entry_), registered with
+ * the runtime before main. */
+#define RTS_DEFINE_THUNK(Name, ptrs_, nptrs_, entry_)                               \
+    const StgInfoTable Name##_thunk_info = {                                        \
+        .type = THUNK, .ptrs = (ptrs_), .nptrs = (nptrs_), .con_tag = 0,            \
+        .name = #Name, .entry = (entry_) };                                         \
+    static void __attribute__((constructor)) Name##_thunk_info_register(void)       \
+    {                                                                               \
+        rts_register_info_table(&Name##_thunk_info);                                \
+    }
+#define RTS_DECLARE_THUNK(Name) extern const StgInfoTable Name##_thunk_info
+
+/* Define a CAF `name`: a static closure whose value is entry_(self) (self
+ * is the CAF; it has no free variables), computed once, by one thread,
+ * the first time it is forced.  Use it as RTS_CAF(name). */
+#define RTS_DEFINE_CAF(cafname, entry_)                                             \
+    const StgInfoTable cafname##_caf_info = {                                       \
+        .type = THUNK_STATIC, .ptrs = 0, .nptrs = 0, .con_tag = 0,                  \
+        .name = #cafname, .entry = (entry_) };                                      \
+    StgIndStatic cafname##_caf = { .header = { .info = &cafname##_caf_info } };     \
+    static void __attribute__((constructor)) cafname##_caf_info_register(void)      \
+    {                                                                               \
+        rts_register_info_table(&cafname##_caf_info);                               \
+    }
+#define RTS_DECLARE_CAF(cafname) extern StgIndStatic cafname##_caf
+#define RTS_CAF(name) ((StgClosure *)(void *)&name##_caf)
+
+/* A new thunk of `info` (from RTS_DEFINE_THUNK) with pointer free
+ * variables ptrs[0..info->ptrs) and word free variables
+ * words[0..info->nptrs) (words may be NULL: zeros).  The pointers are
+ * protected during the call.  May GC. */
+StgClosure *rts_mkThunk(const StgInfoTable *info, StgClosure *const ptrs[], const StgWord words[]);
+
+/* Free variables, for entry code reading `self` (and for tests). */
+static inline StgClosure *rts_thunk_ptr(const StgClosure *self, uint32_t i)
+{
+    return ((const StgThunk *)self)->payload[i];
+}
+static inline StgWord rts_thunk_word(const StgClosure *self, uint32_t i)
+{
+    return (StgWord)((const StgThunk *)self)->payload[self->header.info->ptrs + i];
+}
+
+/* Evaluate c to weak head normal form and return the value (c itself when
+ * it is already a value; NULL for NULL).  May block (on a thunk another
+ * thread is evaluating), yield and GC: every raw pointer the caller holds,
+ * c included, is stale afterwards; the result is fresh. */
+StgClosure *rts_force(StgClosure *c);
+
+/* An IO action for the unsafePerformIO pair: returns a heap value. */
+typedef StgClosure *(*rts_IO)(void *arg);
+
+/* GHC's noDuplicate#: if another thread is evaluating a thunk that the
+ * calling thread is evaluating too, stop here (the duplicate work is
+ * dropped and the caller's rts_force waits for the other thread's value);
+ * otherwise claim the thunks under evaluation so that no other thread
+ * starts them.  A no-op with one capability. */
+void rts_noDuplicate(void);
+/* GHC's unsafePerformIO: rts_noDuplicate(), then io(arg): the effect runs
+ * at most once per thunk. */
+StgClosure *rts_unsafePerformIO(rts_IO io, void *arg);
+/* GHC's unsafeDupablePerformIO: io(arg) — cheaper (no stack walk), but two
+ * threads forcing the same thunk may both run it. */
+StgClosure *rts_unsafeDupablePerformIO(rts_IO io, void *arg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -201,7 +201,7 @@ typedef struct StgTSO_ {
     StgThreadID id;
     uint32_t saved_errno;
     uint32_t dirty;                 /* nonzero: on a mut list / must be scanned */
-    uint32_t pad0;
+    uint32_t upd_frames;            /* update frames on the stack (ThreadPaused.c) */
     struct Capability_ *cap;
     struct GreenContext_ *ctx;      /* C stack and saved registers (not heap) */
     uint64_t blocked_since_ns;      /* monotonic time of the last block, for debuggers */
