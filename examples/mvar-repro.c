@@ -2,7 +2,8 @@
  * generation whose queue has an interior node in a younger generation,
  * then putMVar pops the head.
  *
- *   mvar-repro [ROUNDS [MVARS]] +RTS -N2 -G3 [-DS] [--inject=mvar-no-dirty] -RTS
+ *   mvar-repro [ROUNDS [MVARS]] +RTS -N2 -G3 [--gc-chaos[=SEED]] [-DS]
+ *              [--inject=mvar-no-dirty] -RTS
  *
  * Each round builds MVARS queues of three blocked takers under the exact
  * conditions in which the precondition can arise (see Note [How an interior
@@ -55,6 +56,49 @@
  * needs +RTS -N2 (two GC threads) and luck; it never forges the state.
  */
 
+/* Note [Who reaches B first]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * Session 2 measured why the race of the Note above does not happen here.
+ * +RTS --gc-chaos=0 counts lost copy races without perturbing anything,
+ * and this program prints the shapes the minor GC left when it gives up.
+ *   - The GC leader copies every thread of the collected generations
+ *     (mark_threads, newest first) and scavenges them; the other GC thread
+ *     scans its capability's mut list, where the takers blocked.  The
+ *     losing-copy race on B needs the leader's scavenge of B's TSO to fall
+ *     between the worker's copy of B (from A) and its CAS: a few ns.
+ *     Natural rate: 2-6 lost races on queue nodes per 40 rounds of 256
+ *     queues, none with the loser in the older generation.
+ *   - Even then C must be copied first from the loser's copy of B, but the
+ *     mut list holds the MVar (recorded when B blocked) *before* A, and
+ *     scanning the MVar copies its tail C young at once.  Every queue ends
+ *     as A old, C young, MVar DIRTY ("100 DIRTY" / "110 DIRTY").
+ * +RTS --gc-chaos (Note [GC chaos mode] in rts/sm/GCUtils.c) widens the
+ * window (pauses between copy and CAS), walks mut-list blocks in either
+ * direction (A before its MVar) and scavenges a thread's own copies
+ * between entries (a loser's B would lift C before the MVar is looked at).
+ * Measured with it: 24 losing copies of a queue node in an older
+ * generation in 400 rounds, "111 CLEAN" queues (all old) — but in none of
+ * them was C still uncopied, so the precondition was still not reached.
+ * It only reorders the collector's own steps and forges nothing.
+ *
+ * Session 2 (R2) gave chaos mode the orders that were missing, each legal
+ * for any collector: a thread that loses a copy CAS scavenges its own
+ * pending to-space at once (the losing old copy of B lifts C before
+ * anybody copies C young); MVARs (and MUT_VARs, TSOs) on a mut list are
+ * scavenged after its other entries; promoted copies pause up to 1 ms
+ * before their CAS; half of the shared work blocks are taken newest
+ * first (the leader copies the TSOs newest first, C's before B's, so
+ * taking the newest block first scans B's TSOs before C's).  The minor
+ * GC then leaves "1101 CLEAN" queues (MVar and A gen 1, B gen 0, C gen
+ * 1: the precondition).  Measured, 200 rounds of 256 MVars, +RTS -N2
+ * -G3 -DS --gc-chaos=SEED --inject=mvar-no-dirty: caught with each of
+ * seeds 1-11, at rounds 0-192 (median 18; ~0.2 s a round, 40 s at worst), the sanity check naming the MVar ("MVAR_CLEAN ... (gen 1,
+ * clean) field head: old-to-young pointer (gen 1 -> gen 0)").  Without
+ * the injection the same runs reach it and end clean (status 0); without
+ * --gc-chaos nothing changed (status 77).  The shapes above counted only
+ * A B C; they now print the MVar's generation first.
+ */
+
 #define TAKERS 3
 
 static int mvars = 256;
@@ -63,6 +107,8 @@ static unsigned gen_of(const void *p)
 {
     return HEAP_ALLOCED(p) ? Bdescr(p)->gen_no : 99;    /* 99: static */
 }
+
+static StgClosure *token(void);
 
 /* A taker: blocks on the MVar in its fork frame. */
 static void taker(void *arg)
@@ -114,6 +160,36 @@ static StgMVarTSOQueue *young_interior(StgMVar *m)
     return NULL;
 }
 
+/* How the minor GCs left every MVar M and the first three nodes A -> B -> C
+ * of its queue: [gen M][gen A][gen B][gen C][clean], printed when the precondition was not
+ * reached (what the collector did instead). */
+static long shapes[3][3][3][3][2];
+
+static void count_shapes(RtsFrame f)
+{
+    for (int i = 0; i < mvars; i++) {
+        StgMVar *m = (StgMVar *)rts_array_read(rts_get(f, 0), (StgWord)i);
+        StgMVarTSOQueue *a = m->head, *b, *c;
+        if (a == END_TSO_QUEUE || (b = a->link) == END_TSO_QUEUE || (c = b->link) == END_TSO_QUEUE)
+            continue;
+        unsigned gm = gen_of(m), ga = gen_of(a), gb = gen_of(b), gc = gen_of(c);
+        if (gm < 3 && ga < 3 && gb < 3 && gc < 3)
+            shapes[gm][ga][gb][gc][m->header.info == &stg_MVAR_CLEAN_info]++;
+    }
+}
+
+static void print_shapes(void)
+{
+    printf("mvar-repro: queues after the minor GC (generations of M A B C, MVar state: count):");
+    for (int x = 0; x < 162; x++) {
+        long n = shapes[x / 54][x / 18 % 3][x / 6 % 3][x / 2 % 3][x % 2];
+        if (n > 0)
+            printf(" %d%d%d%d %s: %ld;", x / 54, x / 18 % 3, x / 6 % 3, x / 2 % 3,
+                   x % 2 ? "CLEAN" : "DIRTY", n);
+    }
+    printf("\n");
+}
+
 static void show_queue(const char *when, StgMVar *m)
 {
     printf("mvar-repro: %s: MVar %p gen %u %s, queue:", when, (void *)m, gen_of(m),
@@ -150,7 +226,7 @@ static int repro_main(int argc, char **argv)
     long rounds = argc > 1 ? strtol(argv[1], NULL, 10) : 200;
     if (argc > 2) mvars = (int)strtol(argv[2], NULL, 10);
     if (rounds <= 0 || mvars <= 0 || mvars > 100000 || argc > 3) {
-        fprintf(stderr, "usage: mvar-repro [ROUNDS [MVARS]] +RTS -N2 -G3 [-DS] [--inject=mvar-no-dirty]\n");
+        fprintf(stderr, "usage: mvar-repro [ROUNDS [MVARS]] +RTS -N2 -G3 [--gc-chaos] [-DS] [--inject=mvar-no-dirty]\n");
         return 1;
     }
     if (rts_getNumCapabilities() < 2)
@@ -172,11 +248,13 @@ static int repro_main(int argc, char **argv)
             rts_gc(true);                       /* objects age one generation per GC */
         }
         /* 2. B and C block behind A: A.link is written (A recorded on the
-         *    mut list of its generation), B, C and their threads are young */
+         *    mut list of its generation), B, C and their threads are young
+         *    (Note [Who reaches B first]) */
         fork_takers(f, tids + mvars, 2);
         fork_takers(f, tids + 2 * mvars, 3);
         /* 3. a parallel minor GC: the race of the Note may leave B young */
         rts_gc(false);
+        count_shapes(f);
         /* 4. look for the precondition */
         for (int i = 0; i < mvars; i++) {
             StgMVar *m = (StgMVar *)rts_array_read(rts_get(f, 0), (StgWord)i);
@@ -206,6 +284,7 @@ static int repro_main(int argc, char **argv)
     }
     rts_frame_pop(f);
     free(tids);
+    print_shapes();
     printf("mvar-repro: precondition not reached in %ld rounds of %d MVars "
            "(see Note [How an interior node gets younger than its MVar])\n", rounds, mvars);
     return 77;

@@ -4,7 +4,9 @@
  *
  * The main thread puts a value into `ping` and takes one from `pong`; the
  * other thread takes from `ping` and puts into `pong`.  With -N1 both run on
- * one capability (every round trip is two context switches); with -N2 the
+ * one capability (every round trip is two context switches, each a direct
+ * hand-off from the blocking thread to the one it woke: Note [Direct
+ * hand-off] in rts/Schedule.c); with -N2 the
  * scheduler spreads them over two capabilities (each wake-up crosses OS
  * threads).  The last line is "pingpong: <N> ns/roundtrip"; the line
  * before it says which capabilities the two threads ended on.  The same

@@ -51,6 +51,8 @@ typedef struct Capability_ {
     bool sleeping;                  /* ... and says so (wake it with idle_cond) */
     uint64_t n_threads_run;         /* times a green thread was switched to here */
     uint64_t n_threads_stolen;      /* threads this capability took from others */
+    uint64_t n_handoffs;            /* of n_threads_run: switches that bypassed the
+                                     * scheduler loop (Note [Direct hand-off]) */
 } Capability;
 
 extern Capability **capabilities;

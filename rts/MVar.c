@@ -50,6 +50,8 @@
 #define INFLIGHT_VALUE 0
 #define INFLIGHT_MVAR  1
 #define INFLIGHT_SLOTS 2
+#define ROOT_FRAME_HEADER_W 3       /* info, n, prev_frame_id (Note [Root frames] in Roots.c) */
+#define INFLIGHT_FRAME_W (ROOT_FRAME_HEADER_W + INFLIGHT_SLOTS)
 
 /* The roots slot that holds the value in flight of blocked thread tso.
  * See Note [Values in flight]. */
@@ -61,7 +63,7 @@ static StgClosure **inflightSlot(StgTSO *tso)
         barf("MVar: blocked thread %u has no in-flight frame on top of its stack "
              "(sp %p holds %#lx)", (unsigned)tso->id, (void *)frame, (unsigned long)frame[0]);
     }
-    return (StgClosure **)&frame[3 + INFLIGHT_VALUE];
+    return (StgClosure **)&frame[ROOT_FRAME_HEADER_W + INFLIGHT_VALUE];
 }
 
 /* PerformTake: hand `value` to the blocked thread tso (a taker or reader). */
@@ -176,21 +178,28 @@ static void blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info
     if (why == BlockedOnMVarRead) {
         /* Readers go to the front: one put wakes all of them. */
         q->link = mvar->head;
+        WATCH_STORE(cap->no, mvar->head, q);
         mvar->head = q;
+        if (mvar->tail == END_TSO_QUEUE) WATCH_STORE(cap->no, mvar->tail, q);
         if (mvar->tail == END_TSO_QUEUE) mvar->tail = q;
     } else {
         q->link = END_TSO_QUEUE;
         if (mvar->head == END_TSO_QUEUE) {
+            WATCH_STORE(cap->no, mvar->head, q);
             mvar->head = q;
         } else {
             mvar->tail->link = q;
             recordClosureMutated(cap, (StgClosure *)mvar->tail);
         }
+        WATCH_STORE(cap->no, mvar->tail, q);
         mvar->tail = q;
     }
     if (!tso->dirty) dirty_TSO(cap, tso);
+    WATCH_STORE(cap->no, tso->_link, q);
     tso->_link = (StgTSO *)q;
+    WATCH_STORE(cap->no, tso->block_info.closure, mvar);
     tso->block_info.closure = (StgClosure *)mvar;
+    WATCH_STORE(cap->no, tso->why_blocked, why);
     tso->why_blocked = why;
     if (traceEnabled(EVCAT_MVAR))
         traceMVar(cap, EVENT_MVAR_BLOCK, mvar, info, &stg_MVAR_DIRTY_info);
@@ -198,13 +207,50 @@ static void blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info
     blockCurrentThread(unlockMVarAfterBlock, mvar);
 }
 
-/* Push the in-flight frame of Note [Values in flight]: roots {value, mvar}. */
-static RtsFrame pushInflight(StgMVar *mvar, StgClosure *value)
+/* Push the in-flight frame of Note [Values in flight], roots {value, mvar},
+ * as the calling thread's innermost frame.  Never collects.
+ *
+ * It is only ever found as the innermost frame (by inflightSlot, by
+ * inflightGet, by the pop), never through a handle, so when the STACK has
+ * room and its innermost frame is already a root frame it is written here
+ * directly, with serial 0 and that frame as its enclosing one — the layout
+ * rts_frame_push would write, without its call, atomic serial and stack
+ * walk (this is on every blocking MVar operation).  Otherwise
+ * rts_frame_push does the general case. */
+static void pushInflight(Capability *cap, StgMVar *mvar, StgClosure *value)
 {
+    StgStack *stack = cap->current_tso->stackobj;
+    StgPtr sp = stack->sp;
+    if ((W_)(sp - stack->stack) >= INFLIGHT_FRAME_W
+        && sp[0] == (StgWord)&stg_roots_frame_info) {
+        if (!(stack->dirty & STACK_DIRTY))
+            dirty_STACK(cap, stack);
+        StgPtr frame = sp - INFLIGHT_FRAME_W;
+        frame[0] = (StgWord)&stg_roots_frame_info;
+        frame[1] = INFLIGHT_SLOTS;
+        frame[2] = (StgWord)(stack->stack + stack->stack_size - sp);    /* serial 0 */
+        frame[ROOT_FRAME_HEADER_W + INFLIGHT_VALUE] = (StgWord)value;
+        frame[ROOT_FRAME_HEADER_W + INFLIGHT_MVAR] = (StgWord)mvar;
+        stack->sp = frame;
+        return;
+    }
     RtsFrame f = rts_frame_push(INFLIGHT_SLOTS);
     rts_set(f, INFLIGHT_VALUE, value);
     rts_set(f, INFLIGHT_MVAR, (StgClosure *)mvar);
-    return f;
+}
+
+/* Slot i of the calling thread's in-flight frame (its innermost frame;
+ * re-read after anything that may collect: the STACK moves). */
+static inline StgClosure *inflightGet(Capability *cap, int i)
+{
+    return (StgClosure *)cap->current_tso->stackobj->sp[ROOT_FRAME_HEADER_W + i];
+}
+
+static inline void popInflight(Capability *cap)
+{
+    StgStack *stack = cap->current_tso->stackobj;
+    ASSERT(stack->sp[0] == (StgWord)&stg_roots_frame_info && stack->sp[1] == INFLIGHT_SLOTS);
+    stack->sp += INFLIGHT_FRAME_W;
 }
 
 /* ---------------------------------------------------------------------------
@@ -243,6 +289,7 @@ static StgTSO *popHead(Capability *cap, StgMVar *mvar, const StgInfoTable **info
     watchMVarField(cap, &mvar->head, q, q->link);
     mvar->head = q->link;
     if (mvar->head == END_TSO_QUEUE) {
+        WATCH_STORE(cap->no, mvar->tail, END_TSO_QUEUE);
         mvar->tail = END_TSO_QUEUE;
     } else if (*info == &stg_MVAR_CLEAN_info) {
         /* See Note [Popping the head of a clean MVar]. */
@@ -260,6 +307,7 @@ static StgTSO *popHead(Capability *cap, StgMVar *mvar, const StgInfoTable **info
  * the operation was performed (writing END needs no barrier). */
 static void wakeBlocked(Capability *cap, StgTSO *tso)
 {
+    WATCH_STORE(cap->no, tso->_link, END_TSO_QUEUE);
     tso->_link = END_TSO_QUEUE;
     tryWakeupThread(cap, tso);
 }
@@ -292,6 +340,7 @@ static void putIntoEmpty(Capability *cap, StgMVar *mvar, const StgInfoTable *inf
         /* a reader: the value stays ours; wake the next waiter too */
     }
     if (info == &stg_MVAR_CLEAN_info) dirty_MVAR(cap, mvar);
+    WATCH_STORE(cap->no, mvar->value, value);
     mvar->value = value;
     if (traceEnabled(EVCAT_MVAR))
         traceMVar(cap, EVENT_MVAR_PUT, mvar, before, &stg_MVAR_DIRTY_info);
@@ -318,17 +367,16 @@ void rts_putMVar(StgMVar *mvar, StgClosure *value)
     /* Full: block until a taker moves our value in.  Pushing the frame may
      * collect, so unlock first and look again afterwards. */
     unlockClosure((StgClosure *)mvar, info);
-    RtsFrame f = pushInflight(mvar, value);
-    mvar = (StgMVar *)rts_get(f, INFLIGHT_MVAR);
-    cap = myCapability();
+    pushInflight(cap, mvar, value);
     info = lockClosure((StgClosure *)mvar);
     if (mvar->value == END_TSO_QUEUE) {
         /* emptied while we pushed the frame */
-        putIntoEmpty(cap, mvar, info, rts_get(f, INFLIGHT_VALUE));
+        putIntoEmpty(cap, mvar, info, value);
     } else {
         blockOnMVar(cap, mvar, info, BlockedOnMVar);   /* a taker performs our put */
+        cap = myCapability();                           /* we may have moved */
     }
-    rts_frame_pop(f);
+    popInflight(cap);
 }
 
 bool rts_tryPutMVar(StgMVar *mvar, StgClosure *value)
@@ -356,6 +404,7 @@ static StgClosure *takeFromFull(Capability *cap, StgMVar *mvar, const StgInfoTab
     const StgInfoTable *before = info;
     if (mvar->head == END_TSO_QUEUE) {
         /* Empty now, nobody waiting: no old-to-young store, no barrier. */
+        WATCH_STORE(cap->no, mvar->value, END_TSO_QUEUE);
         mvar->value = END_TSO_QUEUE;
         if (traceEnabled(EVCAT_MVAR))
             traceMVar(cap, EVENT_MVAR_TAKE, mvar, before, info);
@@ -366,7 +415,9 @@ static StgClosure *takeFromFull(Capability *cap, StgMVar *mvar, const StgInfoTab
     info = &stg_MVAR_DIRTY_info;
     StgTSO *tso = popHead(cap, mvar, &info, true);
     if (tso->why_blocked != BlockedOnMVar) putMVarError(mvar, NULL, tso);
-    mvar->value = performPut(tso);
+    StgClosure *put_value = performPut(tso);
+    WATCH_STORE(cap->no, mvar->value, put_value);
+    mvar->value = put_value;
     wakeBlocked(cap, tso);
     if (traceEnabled(EVCAT_MVAR))
         traceMVar(cap, EVENT_MVAR_TAKE, mvar, before, &stg_MVAR_DIRTY_info);
@@ -375,12 +426,10 @@ static StgClosure *takeFromFull(Capability *cap, StgMVar *mvar, const StgInfoTab
 }
 
 /* Block on an empty mvar as a taker or reader; returns the value handed over. */
-static StgClosure *waitForValue(StgMVar *mvar, uint16_t why)
+static StgClosure *waitForValue(Capability *cap, StgMVar *mvar, uint16_t why)
 {
-    RtsFrame f = pushInflight(mvar, END_TSO_QUEUE);
     StgClosure *value;
-    mvar = (StgMVar *)rts_get(f, INFLIGHT_MVAR);
-    Capability *cap = myCapability();
+    pushInflight(cap, mvar, END_TSO_QUEUE);
     const StgInfoTable *info = lockClosure((StgClosure *)mvar);
     if (mvar->value != END_TSO_QUEUE) {
         /* filled while we pushed the frame */
@@ -392,9 +441,10 @@ static StgClosure *waitForValue(StgMVar *mvar, uint16_t why)
         }
     } else {
         blockOnMVar(cap, mvar, info, why);
-        value = rts_get(f, INFLIGHT_VALUE);     /* written by our waker */
+        cap = myCapability();                   /* we may have moved */
+        value = inflightGet(cap, INFLIGHT_VALUE);   /* written by our waker */
     }
-    rts_frame_pop(f);
+    popInflight(cap);
     return value;
 }
 
@@ -404,7 +454,7 @@ StgClosure *rts_takeMVar(StgMVar *mvar)
     const StgInfoTable *info = lockClosure((StgClosure *)mvar);
     if (mvar->value != END_TSO_QUEUE) return takeFromFull(cap, mvar, info);
     unlockClosure((StgClosure *)mvar, info);
-    return waitForValue(mvar, BlockedOnMVar);
+    return waitForValue(cap, mvar, BlockedOnMVar);
 }
 
 StgClosure *rts_tryTakeMVar(StgMVar *mvar)
@@ -428,7 +478,7 @@ StgClosure *rts_readMVar(StgMVar *mvar)
     StgClosure *value = mvar->value;
     unlockClosure((StgClosure *)mvar, info);
     if (value != END_TSO_QUEUE) return value;
-    return waitForValue(mvar, BlockedOnMVarRead);
+    return waitForValue(myCapability(), mvar, BlockedOnMVarRead);
 }
 
 StgClosure *rts_tryReadMVar(StgMVar *mvar)

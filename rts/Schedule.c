@@ -38,6 +38,40 @@
  * capability.  A thread that loops without reaching a safe point keeps its
  * capability (and delays a GC), exactly as a non-allocating loop in GHC.
  */
+
+/* Note [Run queue locking]
+ *
+ * A capability's run queue is changed only by the OS thread holding the
+ * capability, except that another capability may steal from its tail
+ * (stealWork, under cap->lock).  With one capability nobody steals, so the
+ * run queue and current_tso need no lock at all (as GHC's LOCK_CLOSURE is
+ * a no-op when n_capabilities == 1): lockRunQueue is free then.  The inbox
+ * and returning_tasks are written by other OS threads and always take
+ * cap->lock.
+ */
+
+/* Note [Direct hand-off]
+ *
+ * When the running thread blocks (an empty takeMVar, a full putMVar) or
+ * yields, the scheduler loop would only take the head of the run queue and
+ * switch to it: two context switches and several lock round trips for a
+ * decision already known.  So blockCurrentThread and yieldThread switch
+ * straight from the green thread to the head of the run queue — the thread
+ * the loop would have picked, so fairness and order are GHC's — whenever the
+ * loop has nothing else to do first (no sync, no shutdown, no messages in
+ * the inbox, no Task returning from a foreign call; takeHandoffTarget).
+ *
+ * What the loop did once the old thread was fully switched out (unlock the
+ * MVar it blocked on; put a yielder back on the run queue) must still wait
+ * until its registers are saved: until then another capability must not
+ * see the MVar unlocked or steal the yielder.  So the hand-off leaves it in
+ * task->handoff_from/handoff_why and the thread switched to does it as its
+ * very first act (completeHandoff: after its greenSwitch returns, or at the
+ * start of a new thread's entry).  A thread resumed by the scheduler loop
+ * finds nothing pending.  The scheduler loop's own stack stays suspended in
+ * runThread; whichever thread next switches back to it is, by then,
+ * cap->current_tso, which is all threadReturned looks at.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -49,6 +83,7 @@
 #include <unistd.h>
 #include "Schedule.h"
 #include "FlightRecorder.h"
+#include "WatchTable.h"
 #include "Threads.h"
 #include "GreenContext.h"
 #include "RtsFlags.h"
@@ -57,6 +92,7 @@
 #include "sm/GC.h"
 #include "Roots.h"
 #include "Weak.h"
+#include "ThreadPaused.h"
 
 static __thread Task *my_task;
 
@@ -133,6 +169,19 @@ static void setTSOPrev(Capability *cap, StgTSO *tso, StgTSO *target)
     if (!tso->dirty)
         dirty_TSO(cap, tso);
     tso->block_info.prev = target;
+}
+
+/* See Note [Run queue locking]. */
+static inline void lockRunQueue(Capability *cap)
+{
+    if (n_capabilities > 1)
+        pthread_mutex_lock(&cap->lock);
+}
+
+static inline void unlockRunQueue(Capability *cap)
+{
+    if (n_capabilities > 1)
+        pthread_mutex_unlock(&cap->lock);
 }
 
 static void appendToRunQueue(Capability *cap, StgTSO *tso)
@@ -223,6 +272,10 @@ static void wakeIdleCapabilityFor(Capability *busy)
 void scheduleThread(Capability *cap, StgTSO *tso)
 {
     tso->cap = cap;
+    if (n_capabilities == 1) {          /* Note [Run queue locking] */
+        appendToRunQueue(cap, tso);
+        return;
+    }
     pthread_mutex_lock(&cap->lock);
     appendToRunQueue(cap, tso);
     bool more = cap->n_run_queue >= 2 || cap->current_tso != NULL;
@@ -268,7 +321,9 @@ void tryWakeupThread(Capability *cap, StgTSO *tso)
     if (traceEnabled(EVCAT_THREAD))
         traceEvent(capRing(cap->no), EVENT_THREAD_WAKE, (uint64_t)(uintptr_t)tso, tso->id,
                    tso->why_blocked, (uint64_t)(uintptr_t)tso->block_info.closure);
+    WATCH_STORE(cap->no, tso->block_info.closure, END_TSO_QUEUE);
     tso->block_info.closure = END_TSO_QUEUE;
+    WATCH_STORE(cap->no, tso->why_blocked, NotBlocked);
     tso->why_blocked = NotBlocked;
     scheduleThread(cap, tso);
 }
@@ -291,10 +346,9 @@ static void processInbox(Capability *cap)
 
 /* ---- closure locks (GHC's SMPClosureOps.h) ---- */
 
-const StgInfoTable *lockClosure(StgClosure *p)
+/* lockClosure's contended case: spin, then yield the OS thread. */
+const StgInfoTable *lockClosureSpin(StgClosure *p)
 {
-    if (n_capabilities == 1)
-        return p->header.info;
     for (;;) {
         for (int i = 0; i < 1000; i++) {
             const StgInfoTable *info =
@@ -319,11 +373,6 @@ bool tryLockClosure(StgClosure *p, const StgInfoTable **info_out)
     return info != &stg_WHITEHOLE_info;
 }
 
-void unlockClosure(StgClosure *p, const StgInfoTable *info)
-{
-    __atomic_store_n(&p->header.info, info, __ATOMIC_RELEASE);
-}
-
 /* ---- leaving a green thread for the scheduler ---- */
 
 /* Switch from the running green thread to its OS thread's scheduler loop;
@@ -334,13 +383,75 @@ static void switchToScheduler(enum SchedReturn why)
     StgTSO *tso = task->cap->current_tso;
     task->ret = why;
     greenSwitch(tso->ctx, task->sched_ctx);
+    completeHandoff();
+}
+
+/* The thread a green thread that blocks or yields on cap switches to
+ * directly, taken off the run queue and made current; NULL when the
+ * scheduler loop has other work first.  See Note [Direct hand-off]. */
+static StgTSO *takeHandoffTarget(Capability *cap)
+{
+    if (cap->run_queue_hd == END_TSO_QUEUE || sync_pending || shutting_down
+        || cap->inbox != END_TSO_QUEUE || cap->returning_tasks != NULL)
+        return NULL;
+    lockRunQueue(cap);
+    StgTSO *next = cap->run_queue_hd;
+    /* A thread that never ran has no C stack yet; making one takes the
+     * thread table's lock, which the blocker may hold until its block_after
+     * (joinThread does): let the loop start it. */
+    if (next != END_TSO_QUEUE && next->ctx != NULL) {
+        popRunQueue(cap);
+        cap->current_tso = next;
+    } else {
+        next = NULL;
+    }
+    unlockRunQueue(cap);
+    return next;
+}
+
+/* Switch from the running thread `from` to `to` (already current) without
+ * the scheduler loop; returns when `from` runs again. */
+static void handoffTo(Task *task, StgTSO *from, StgTSO *to, enum SchedReturn why)
+{
+    GreenContext *ctx = to->ctx;
+    task->handoff_from = from;
+    task->handoff_why = why;
+    task->cap->n_threads_run++;
+    task->cap->n_handoffs++;
+    greenSwitch(from->ctx, ctx);
+    completeHandoff();
+}
+
+void completeHandoff(void)
+{
+    Task *task = myTask();
+    StgTSO *prev = task->handoff_from;
+    if (__builtin_expect(prev == NULL, 1))
+        return;
+    task->handoff_from = NULL;
+    Capability *cap = task->cap;
+    if (task->handoff_why == SchedYield) {
+        lockRunQueue(cap);
+        appendToRunQueue(cap, prev);
+        unlockRunQueue(cap);
+    } else if (task->block_after != NULL) {
+        task->block_after(cap, task->block_arg);
+    }
 }
 
 void yieldThread(void)
 {
-    if (myTask() == NULL || myTask()->cap == NULL)
+    Task *task = myTask();
+    if (task == NULL || task->cap == NULL)
         return;
-    switchToScheduler(SchedYield);
+    Capability *cap = task->cap;
+    StgTSO *self = cap->current_tso;
+    threadPaused(cap, self);        /* lazy blackholing; may abandon duplicate work */
+    StgTSO *next = takeHandoffTarget(cap);
+    if (next != NULL)
+        handoffTo(task, self, next, SchedYield);
+    else
+        switchToScheduler(SchedYield);
 }
 
 void blockCurrentThread(void (*after)(Capability *cap, void *arg), void *arg)
@@ -348,13 +459,18 @@ void blockCurrentThread(void (*after)(Capability *cap, void *arg), void *arg)
     Task *task = myTask();
     StgTSO *tso = task->cap->current_tso;
     ASSERT(tso->why_blocked != NotBlocked);
+    threadPausedBlocked(task->cap, tso);    /* lazy blackholing (ThreadPaused.h) */
     tso->blocked_since_ns = getCoarseMonotonicNSec();
     if (traceEnabled(EVCAT_THREAD))
         traceEvent(capRing(task->cap->no), EVENT_THREAD_BLOCK, (uint64_t)(uintptr_t)tso, tso->id,
                    tso->why_blocked, (uint64_t)(uintptr_t)tso->block_info.closure);
     task->block_after = after;
     task->block_arg = arg;
-    switchToScheduler(SchedBlock);
+    StgTSO *next = takeHandoffTarget(task->cap);
+    if (next != NULL)
+        handoffTo(task, tso, next, SchedBlock);
+    else
+        switchToScheduler(SchedBlock);
 }
 
 void finishCurrentThread(void)
@@ -379,6 +495,7 @@ void rts_safepoint(void)
         runPendingFinalizers();
     Capability *cap = task->cap;
     if (nurseryExhausted(cap)) {
+        threadPaused(cap, cap->current_tso);    /* may abandon duplicate work */
         cap->interrupt = false;
         switchToScheduler(SchedHeapOverflow);
         return;
@@ -388,7 +505,7 @@ void rts_safepoint(void)
     cap->interrupt = false;
     if (sync_pending || shutting_down || cap->run_queue_hd != END_TSO_QUEUE
         || cap->inbox != END_TSO_QUEUE || cap->returning_tasks != NULL)
-        switchToScheduler(SchedYield);
+        yieldThread();
 }
 
 /* ---- stop the world ---- */
@@ -494,16 +611,16 @@ void scheduleCollect(uint32_t collect_gen, bool force_major)
             GarbageCollect(rts_my_cap, collect_gen, force_major);
         return;
     }
-    stopTheWorld(task->cap, gcLeader, NULL, &req);
+    stopTheWorld(task->cap, gcLeader, gcWorkerThread, &req);
 }
 
-/* The GC still runs its own worker pthreads (see GC.h), so the stopped
- * capabilities only wait; once gcWorkerThread is meant to be called from
- * each capability's OS thread, pass it as the worker here. */
+/* This capability's nursery is used up: collect, with every capability's
+ * OS thread as one of the GC threads (Note [GC threads are the
+ * capabilities' OS threads] in sm/GC.c). */
 static void scheduleDoGC(Capability *cap)
 {
     struct gcRequest req = { 0, false };
-    stopTheWorld(cap, gcLeader, NULL, &req);
+    stopTheWorld(cap, gcLeader, gcWorkerThread, &req);
 }
 
 /* ---- the scheduler loop ---- */
@@ -849,6 +966,16 @@ void *rts_safe_call(void *(*fn)(void *), void *arg)
     return result;
 }
 
+uint64_t capabilityThreadsRun(uint32_t cap_no)
+{
+    return cap_no < n_capabilities ? capabilities[cap_no]->n_threads_run : 0;
+}
+
+uint64_t capabilityHandoffs(uint32_t cap_no)
+{
+    return cap_no < n_capabilities ? capabilities[cap_no]->n_handoffs : 0;
+}
+
 /* ---- set-up and shutdown ---- */
 
 static GreenContext main_native_ctx;
@@ -908,6 +1035,7 @@ void initScheduler(void)
         capabilities[i]->running_task = w;
         startWorker(w);
     }
+    gcWorkersAreCapabilities(true);
     startTimer();
 }
 
@@ -942,4 +1070,5 @@ void exitScheduler(void)
             nanosleep(&ts, NULL);
         }
     }
+    gcWorkersAreCapabilities(false);    /* a GC from now on brings its own threads */
 }

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include "Capability.h"
+#include "rts/storage/InfoTables.h"
 
 /* The capability the calling green thread runs on (never inlined: it reads
  * thread-local state that changes when a green thread migrates). */
@@ -35,10 +36,26 @@ void blockCurrentThread(void (*after)(Capability *cap, void *arg), void *arg);
 void tryWakeupThread(Capability *cap, StgTSO *tso);
 
 /* Closure spin lock (WHITEHOLE in the header), GHC's lockClosure: no-op
- * returning the header when only one capability runs. */
-const StgInfoTable *lockClosure(StgClosure *p);
+ * returning the header when only one capability runs.  Inline: it is on
+ * every MVar operation; the contended case spins out of line. */
+const StgInfoTable *lockClosureSpin(StgClosure *p);
 bool tryLockClosure(StgClosure *p, const StgInfoTable **info_out);
-void unlockClosure(StgClosure *p, const StgInfoTable *info);
+
+static inline const StgInfoTable *lockClosure(StgClosure *p)
+{
+    if (n_capabilities == 1)
+        return p->header.info;
+    const StgInfoTable *info =
+        __atomic_exchange_n(&p->header.info, &stg_WHITEHOLE_info, __ATOMIC_ACQUIRE);
+    if (__builtin_expect(info != &stg_WHITEHOLE_info, 1))
+        return info;
+    return lockClosureSpin(p);
+}
+
+static inline void unlockClosure(StgClosure *p, const StgInfoTable *info)
+{
+    __atomic_store_n(&p->header.info, info, __ATOMIC_RELEASE);
+}
 
 /* A safe point: yield if preemption or a GC sync was requested, collect if
  * this capability's nursery is exhausted.  Allocation calls it. */
@@ -66,6 +83,9 @@ typedef struct Task_ {
     enum SchedReturn ret;           /* set by the green thread before switching back */
     void (*block_after)(Capability *cap, void *arg);
     void *block_arg;
+    StgTSO *handoff_from;           /* switched out by a direct hand-off, not yet
+                                     * finished with (Note [Direct hand-off]) */
+    enum SchedReturn handoff_why;   /* SchedYield or SchedBlock */
     pthread_cond_t cond;            /* waits to be handed a capability */
     bool is_worker;                 /* a pthread we started (not the program's main) */
     struct Task_ *next_returning;   /* on cap->returning_tasks */
@@ -89,6 +109,9 @@ void exitScheduler(void);
 void scheduleThread(Capability *cap, StgTSO *tso);
 /* Give up the capability to other runnable threads for a moment. */
 void yieldThread(void);
+/* A green thread's first act when it starts running: finish a direct
+ * hand-off from the thread it replaced (Note [Direct hand-off]). */
+void completeHandoff(void);
 /* The calling green thread is done (its function returned): never returns. */
 void finishCurrentThread(void) __attribute__((noreturn));
 
@@ -109,8 +132,10 @@ void scheduleCollect(uint32_t collect_gen, bool force_major);
  * markCapabilities).  Threads on generation->threads are the GC's. */
 void markScheduler(void (*evac)(void *user, StgClosure **root), void *user);
 
-/* Times a green thread was switched to on capability cap_no (tests). */
+/* Times a green thread was switched to on capability cap_no, and how many
+ * of those were direct hand-offs (tests, benchmarks). */
 uint64_t capabilityThreadsRun(uint32_t cap_no);
+uint64_t capabilityHandoffs(uint32_t cap_no);
 
 /* Deadlock.c: print which threads are blocked on what, exit(RTS_EXIT_DEADLOCK). */
 #define RTS_EXIT_DEADLOCK 3

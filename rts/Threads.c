@@ -63,7 +63,7 @@ static StgTSO *allocTSO(Capability *cap, StgThreadID id)
     tso->id = id;
     tso->saved_errno = 0;
     tso->dirty = 1;
-    tso->pad0 = 0;
+    tso->upd_frames = 0;
     tso->cap = cap;
     tso->ctx = NULL;
     tso->blocked_since_ns = 0;
@@ -141,6 +141,7 @@ void getThreadForkFrame(StgThreadID id, uint32_t *frame_id, uint32_t *serial)
 /* First C frame of a green thread above the trampoline. */
 static void threadEntry(void *arg)
 {
+    completeHandoff();          /* Note [Direct hand-off] in Schedule.c */
     ThreadRecord *r = arg;
     void (*fn)(void *) = r->fn;
     void *fn_arg = r->arg;

@@ -103,15 +103,28 @@ static void copy_tag(StgClosure **p, const StgInfoTable *info, StgClosure *src,
     const StgInfoTable *expected = info;
 
     copy_words(to, src, info, size);
+    if (gc_chaos()) {
+        /* Note [GC chaos mode] in GCUtils.c: a promoted copy (older than
+         * the object's own destination) always pauses, and longer */
+        if (gen_no < gct->evac_gen_no && gct->eager_promotion)
+            chaos_pause_upto(1000);
+        else if (chaos_coin(2))
+            chaos_pause();
+    }
     if (!__atomic_compare_exchange_n(&src->header.info, &expected,
                                      (const StgInfoTable *)MK_FORWARDING_PTR(to),
                                      false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
         /* Lost the race: `expected` now holds the winner's forwarding
          * pointer (or a WHITEHOLE: evacuate again and let it spin). */
+        if (gc_chaos_count())
+            chaos_count_lost_race(info->type, IS_FORWARDING_PTR(expected)
+                && Bdescr(to)->gen_no > Bdescr((void *)UN_FORWARDING_PTR(expected))->gen_no);
         if (IS_FORWARDING_PTR(expected))
             use_forwarded(p, expected);
         else
             evacuate(p);
+        if (gc_chaos())
+            chaos_scavenge_after_lost_race();   /* our copy included */
         return;
     }
     *p = (StgClosure *)to;

@@ -58,6 +58,39 @@ static void mark_root(void *user, StgClosure **root)
 
 /* ---- GC threads ---- */
 
+/* Note [GC threads are the capabilities' OS threads]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * There is one GC thread per capability (gc_threads[i], its workspaces,
+ * its flight-recorder ring gcRing(i)).  While the scheduler runs, the OS
+ * thread holding capability i *is* GC thread i, as in GHC: the collection
+ * starts with the scheduler stopping the world (stopTheWorld in
+ * Schedule.c), and each stopped capability's OS thread, instead of merely
+ * waiting, calls gcWorkerThread(cap).  A capability that was asleep (idle)
+ * is woken by the sync and takes part like the others: every capability's
+ * mut lists and nursery are its own GC thread's first work.
+ *
+ * A worker may arrive before the leader has prepared the collection
+ * (from-space, workspaces, the work queue), so it first waits for the
+ * leader's go: gc_started reaching the number of this collection
+ * (gc_count + 1; gc_count is stable while the world is stopped, since the
+ * previous collection finished before its sync ended).  Then it works,
+ * reports WAITING_TO_CONTINUE (Note [GC worker hand-shake]) and returns
+ * to the scheduler, which holds it until the sync is over.
+ *
+ * Before the scheduler starts (unit tests that call GarbageCollect
+ * directly, start-up) and after it stops, there are no capability threads
+ * to borrow, so the GC falls back to worker pthreads of its own, started
+ * at the first parallel collection and parked between collections.  The
+ * scheduler says which regime holds with gcWorkersAreCapabilities().
+ */
+static bool workers_are_capabilities;
+static uint64_t gc_started;             /* collections whose workers may start */
+
+void gcWorkersAreCapabilities(bool yes)
+{
+    workers_are_capabilities = yes;
+}
+
 static pthread_mutex_t gc_wake_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gc_wake_cond = PTHREAD_COND_INITIALIZER;
 static uint64_t gc_wake_epoch;          /* bumped to start a collection */
@@ -138,6 +171,8 @@ static void startGcWorkers(Capability *leader)
 
 void exitGC(void)
 {
+    if (gc_chaos_count())
+        chaos_report(stderr);           /* Note [GC chaos mode], GCUtils.c */
     if (gc_workers == NULL)
         return;
     pthread_mutex_lock(&gc_wake_lock);
@@ -165,8 +200,26 @@ void exitGC(void)
  * with a fresh gc_start_cpu and trip the assertion in stat_gcThreadsDone.
  * +RTS --inject=stats-race restores that order.
  */
+/* A capability's OS thread, stopped for a collection: wait for the
+ * leader's go (Note [GC threads are the capabilities' OS threads]). */
+static void wait_for_gc_start(void)
+{
+    uint64_t this_gc = __atomic_load_n(&gc_count, __ATOMIC_ACQUIRE) + 1;
+    for (uint32_t spins = 0; spins < 4096; spins++) {
+        if (__atomic_load_n(&gc_started, __ATOMIC_ACQUIRE) >= this_gc)
+            return;
+        __builtin_ia32_pause();
+    }
+    pthread_mutex_lock(&gc_wake_lock);
+    while (__atomic_load_n(&gc_started, __ATOMIC_ACQUIRE) < this_gc)
+        pthread_cond_wait(&gc_wake_cond, &gc_wake_lock);
+    pthread_mutex_unlock(&gc_wake_lock);
+}
+
 void gcWorkerThread(Capability *cap)
 {
+    if (workers_are_capabilities)
+        wait_for_gc_start();
     gct = cap->gct;
     __atomic_store_n(&gct->wakeup, GC_THREAD_RUNNING, __ATOMIC_RELAXED);
     stat_startGCWorker(cap, gct);
@@ -185,8 +238,11 @@ void gcWorkerThread(Capability *cap)
         stat_endGCWorker(cap, gct);
         __atomic_store_n(&gct->wakeup, GC_THREAD_WAITING_TO_CONTINUE, __ATOMIC_RELEASE);
     }
+    gct = NULL;     /* this OS thread is a mutator again */
 }
 
+/* Let the other GC threads start: the capabilities' OS threads waiting in
+ * gcWorkerThread, or our own worker pthreads. */
 static void wakeup_gc_threads(Capability *leader)
 {
     for (uint32_t i = 0; i < n_gc_threads; i++)
@@ -194,7 +250,10 @@ static void wakeup_gc_threads(Capability *leader)
             __atomic_store_n(&gc_threads[i]->wakeup, GC_THREAD_STANDING_BY, __ATOMIC_RELAXED);
     pthread_mutex_lock(&gc_wake_lock);
     gc_leader = leader;
-    gc_wake_epoch++;
+    if (workers_are_capabilities)
+        __atomic_store_n(&gc_started, gc_count + 1, __ATOMIC_RELEASE);
+    else
+        gc_wake_epoch++;
     pthread_cond_broadcast(&gc_wake_cond);
     pthread_mutex_unlock(&gc_wake_lock);
 }
@@ -501,7 +560,8 @@ void GarbageCollect(Capability *cap, uint32_t collect_gen, bool force_major)
     set_running_gc_threads(n_gc_threads);
 
     if (n_gc_threads > 1) {
-        startGcWorkers(cap);
+        if (!workers_are_capabilities)
+            startGcWorkers(cap);
         wakeup_gc_threads(cap);
     }
 

@@ -25,10 +25,16 @@
  * cap is the calling capability: its OS thread leads the collection. */
 void GarbageCollect(Capability *cap, uint32_t collect_gen, bool force_major);
 
-/* Run the GC work of one worker capability during a collection (called by
- * the GC's own worker pthreads now; by each capability's OS thread once the
- * scheduler exists). */
+/* Run the GC work of one worker capability during a collection: called by
+ * each stopped capability's OS thread while the scheduler runs, else by
+ * the GC's own worker pthreads.  See Note [GC threads are the
+ * capabilities' OS threads] in GC.c. */
 void gcWorkerThread(Capability *cap);
+
+/* The scheduler says whether capabilities' OS threads are the GC threads
+ * (true from initScheduler until exitScheduler): then every collection
+ * must run with the world stopped by stopTheWorld(..., gcWorkerThread). */
+void gcWorkersAreCapabilities(bool yes);
 
 /* Stop the GC's worker pthreads (rts_exit).  Safe to call when none run. */
 void exitGC(void);

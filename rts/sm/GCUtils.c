@@ -1,12 +1,17 @@
 /* GCUtils.c — to-space blocks for GC threads and the shared work queue.
  *
  * Offers: alloc_todo_block, todo_block_full, push_scanned_block, the work
- * queue and the running-thread count used for termination.
+ * queue and the running-thread count used for termination, and the GC's
+ * race-window amplifier (Note [GC chaos mode]).
  * Must not depend on: the scheduler, the debugger.
  */
 #include <stdatomic.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <time.h>
 #include "GCUtils.h"
+#include "GC.h"
 
 /* Note [Sharing work between GC threads]
  * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -34,13 +39,21 @@ void init_work_queue(void)
 
 void push_work_block(bdescr *bd)
 {
+    /* chaos mode: half of the blocks go to the front, to be taken first
+     * (newest work first, as GHC's owner end of a work-stealing deque) */
+    bool front = gc_chaos() && chaos_coin(2);
+
     bd->link = NULL;
     pthread_mutex_lock(&work_lock);
-    if (work_queue_tl == NULL)
+    if (work_queue_tl == NULL) {
+        work_queue_hd = work_queue_tl = bd;
+    } else if (front) {
+        bd->link = work_queue_hd;
         work_queue_hd = bd;
-    else
+    } else {
         work_queue_tl->link = bd;
-    work_queue_tl = bd;
+        work_queue_tl = bd;
+    }
     atomic_fetch_add(&work_queue_len, 1);
     pthread_mutex_unlock(&work_lock);
 }
@@ -121,15 +134,126 @@ StgPtr todo_block_full(uint32_t size, gen_workspace *ws)
     ws->todo_free -= size;
     bd->free = ws->todo_free;
 
-    if (bd != gct->scan_bd) {
+    if (bd != gct->scan_bd && bd != chaos_held_scan_bd) {
         if (bd->u.scan < bd->free)
             push_work_block(bd);
         else
             push_scanned_block(bd, ws);
     }
-    /* else: we are scavenging bd right now and will file it when done. */
+    /* else: we are scavenging bd right now (or chaos mode interrupted our
+     * scavenge of it: chaos_scavenge_after_lost_race) and will file it
+     * when done. */
 
     p = alloc_todo_block(ws, size);
     ws->todo_free = p + size;
     return p;
+}
+
+/* Note [GC chaos mode]
+ * ~~~~~~~~~~~~~~~~~~~~
+ * A race between GC threads needs two of them to reach one object within
+ * the few nanoseconds between copy_tag's copy and its CAS, which on a
+ * 2-core machine shared with other work happens a handful of times per
+ * thousand collections (and the #18919 precondition needs one particular
+ * such race: Note [How an interior node gets younger than its MVar] in
+ * examples/mvar-repro.c).  +RTS --gc-chaos is this runtime's rr-chaos-mode
+ * for the collector: a race-window amplifier that only changes *when* each
+ * GC thread does its work, never *what* it does, so every state it
+ * produces is one the unmodified collector can produce with unlucky
+ * scheduling.  With it on, and only then:
+ *   - copy_tag pauses between copying a mutable object and claiming it
+ *     with the CAS, so another thread evacuating the same object can win
+ *     meanwhile: half of the copies pause 0-99 us (or sched_yield once),
+ *     and every promoted copy (eager promotion lifting the object above
+ *     its own destination) pauses 0-999 us — a thread can be descheduled
+ *     at any instruction, and the promoted copies are the ones whose loss
+ *     leaves an old copy behind;
+ *   - a thread that *loses* the CAS scavenges its own pending to-space
+ *     work at once, its losing copy included (chaos_scavenge_after_lost_
+ *     race).  If it was scavenging a block, that scan is held: the block
+ *     is not shared meanwhile (chaos_held_scan_bd, todo_block_full) and
+ *     the scan goes on afterwards with its state restored;
+ *   - each GC thread walks each block of its mut lists forwards or
+ *     backwards (a coin per block), and after half of the entries
+ *     scavenges the work it has copied so far before going on; three
+ *     times in four it scavenges the mutable containers on the list
+ *     (MVAR, MUT_VAR, TSO entries) in a second pass after the others;
+ *     half of the root scans of the mut lists start up to 2 ms late;
+ *   - half of the blocks pushed on the shared work queue go to its front
+ *     (newest work taken first, as at the owner's end of GHC's deques).
+ * The collector is correct in any order of mut-list entries and of
+ * scavenging to-space (each object is scavenged once, or again with the
+ * same result), whatever the timing: none of this writes a header or a
+ * generation by hand.
+ * Off by default; the seed makes the random choices repeatable, not the
+ * outcome (that still depends on the OS scheduler).  Seed 0 perturbs
+ * nothing and only counts: the collector as it is.  At exit chaos mode
+ * prints how many copies lost their CAS (chaos_report), which is how the
+ * natural rate of the race was measured.
+ */
+__thread bdescr *chaos_held_scan_bd;
+static __thread uint64_t chaos_state;
+static __thread uint64_t chaos_gc = UINT64_MAX;
+
+uint32_t chaos_rand(void)
+{
+    if (chaos_gc != gc_count) {
+        /* a new collection: reseed (splitmix64 of seed, thread, GC number) */
+        uint64_t z = RtsFlags.DebugFlags.gc_chaos_seed * 0x9E3779B97F4A7C15ULL
+                   + (gct ? gct->thread_index : 0) * 0xBF58476D1CE4E5B9ULL + gc_count;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        chaos_state = (z ^ (z >> 31)) | 1;
+        chaos_gc = gc_count;
+    }
+    /* xorshift64* */
+    chaos_state ^= chaos_state >> 12;
+    chaos_state ^= chaos_state << 25;
+    chaos_state ^= chaos_state >> 27;
+    return (uint32_t)((chaos_state * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+void chaos_pause(void)
+{
+    chaos_pause_upto(100);
+}
+
+void chaos_pause_upto(uint32_t max_us)
+{
+    uint32_t r = chaos_rand();
+    struct timespec t0, t;
+    long ns = (long)(r % max_us) * 1000;    /* 0..max_us-1 us */
+
+    if (r % 5 == 0) {
+        sched_yield();
+        return;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        __builtin_ia32_pause();
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < ns);
+}
+
+/* ---- counting lost races (reported at exit in chaos mode) ---- */
+
+static atomic_ulong lost_races, lost_queue_races, lost_queue_older;
+
+void chaos_count_lost_race(uint32_t type, bool loser_older)
+{
+    atomic_fetch_add_explicit(&lost_races, 1, memory_order_relaxed);
+    if (type == MVAR_TSO_QUEUE) {
+        atomic_fetch_add_explicit(&lost_queue_races, 1, memory_order_relaxed);
+        if (loser_older)
+            atomic_fetch_add_explicit(&lost_queue_older, 1, memory_order_relaxed);
+    }
+}
+
+void chaos_report(FILE *f)
+{
+    fprintf(f, "gc-chaos: seed %lu: %lu GCs, %lu lost copy races, %lu on MVAR_TSO_QUEUE nodes "
+            "(%lu with the losing copy in an older generation)\n",
+            (unsigned long)RtsFlags.DebugFlags.gc_chaos_seed, (unsigned long)gc_count,
+            atomic_load(&lost_races), atomic_load(&lost_queue_races),
+            atomic_load(&lost_queue_older));
 }

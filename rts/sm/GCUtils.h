@@ -13,6 +13,8 @@
 #define RTS_SM_GCUTILS_H
 
 #include "GCThread.h"
+#include <stdio.h>
+#include "RtsFlags.h"
 
 /* Give ws a new, empty todo block with room for at least `size` words.
  * Returns the allocation pointer. */
@@ -37,5 +39,41 @@ void set_running_gc_threads(uint32_t n);
 void inc_running(void);
 uint32_t dec_running(void);
 uint32_t running_gc_threads(void);
+
+/* Chaos mode (+RTS --gc-chaos): see Note [GC chaos mode] in GCUtils.c.
+ * gc_chaos: perturb (seed != 0); gc_chaos_count: count lost races. */
+static inline bool gc_chaos(void)
+{
+    return RtsFlags.DebugFlags.gc_chaos && RtsFlags.DebugFlags.gc_chaos_seed != 0;
+}
+static inline bool gc_chaos_count(void)
+{
+    return RtsFlags.DebugFlags.gc_chaos;
+}
+/* A copy of a `type` object lost its CAS; loser_older: the losing copy went
+ * to an older generation than the winner's. */
+void chaos_count_lost_race(uint32_t type, bool loser_older);
+/* One line: the seed, GCs, lost races (printed at exit in chaos mode). */
+void chaos_report(FILE *f);
+/* A pseudo-random number from the calling GC thread's generator (seeded
+ * from the flag's seed, the thread index and the GC number). */
+uint32_t chaos_rand(void);
+/* True with probability 1/n. */
+static inline bool chaos_coin(uint32_t n)
+{
+    return chaos_rand() % n == 0;
+}
+/* Stop for a random while (up to some tens of microseconds), letting the
+ * other GC threads run ahead. */
+void chaos_pause(void);
+/* The same, up to max_us (> 0) microseconds. */
+void chaos_pause_upto(uint32_t max_us);
+/* This thread just lost a copy CAS: scavenge its own pending to-space work
+ * now (the losing copy included; the block it may be scanning goes on
+ * afterwards).  Defined in Scav.c; Note [GC chaos mode]. */
+void chaos_scavenge_after_lost_race(void);
+/* The block whose scavenge chaos_scavenge_after_lost_race interrupted on
+ * this thread (NULL: none): todo_block_full must not share it. */
+extern __thread bdescr *chaos_held_scan_bd;
 
 #endif

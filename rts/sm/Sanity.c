@@ -17,6 +17,7 @@
 #include "StgMiscClosures.h"
 #include "RtsFlags.h"
 #include "RtsMessages.h"
+#include "FlightRecorder.h"
 
 /* Note [What the sanity checker reports]
  * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -480,13 +481,18 @@ static void sanity_fail(const StgClosure *obj, const char *field, const StgWord 
         printWord(f, *slot);
         fputc('\n', f);
         if (heapAddressReadable((const void *)*slot)) {
+            /* the object pointed at (for #18919: the MVar's head node and
+             * its generation), then its block */
             fprintf(f, "  target:  ");
+            printClosureHeader(f, (const StgClosure *)*slot);
+            fprintf(f, "           ");
             printBdescr(f, Bdescr((const void *)*slot));
         }
         fprintf(f, "  neighbourhood:\n");
         printNeighbourhood(f, slot, 4, 4);
     }
     fflush(f);
+    traceSanityFailure(obj, slot, what);
     barf("sanity: %s%s%s%s%s", objdesc, field ? " field " : "", field ? field : "",
          objdesc[0] ? ": " : "", what);
 }
@@ -807,8 +813,13 @@ static void checkHeapChain(const bdescr *bd, uint32_t gen_no, const char *where)
     W_ n = 0;
     for (; bd != NULL; bd = bd->link) {
         check_block_descr(bd, gen_no, where);
-        for (StgPtr p = bd->start; p < bd->free;)
+        for (StgPtr p = bd->start; p < bd->free;) {
+            if (*p == 0) {      /* slop of a thunk overwritten by a BLACKHOLE: */
+                p++;            /* Note [Thunk slop] in rts/Updates.c */
+                continue;
+            }
             p += checkClosure((const StgClosure *)p, bd);
+        }
         if (++n > WALK_LIMIT)
             sanity_fail(NULL, NULL, NULL, "%s does not end (cycle)", where);
     }

@@ -316,22 +316,121 @@ static inline bool mut_list_checks_on(void)
 #endif
 }
 
+/* One mut-list entry p of generation g: scavenged as a root. */
+static void scavenge_mut_list_entry(StgClosure *p, uint32_t g)
+{
+    if (mut_list_checks_on())
+        checkMVarOnMutList(p, g);           /* #19145 */
+    gct->evac_gen_no = g;
+    scavenge_one(p);
+    if (gct->failed_to_evac) {
+        gct->failed_to_evac = false;
+        recordMutableGen_GC(p, g);
+    }
+}
+
+/* Set while chaos_scavenge_own_work runs on this thread: a race lost
+ * inside it does not start another one (bounded nesting). */
+static __thread bool chaos_scavenging;
+
+/* Chaos mode (Note [GC chaos mode], GCUtils.c): scavenge what this thread
+ * has copied so far.  Only this thread's own todo blocks (shared work
+ * stays for scavenge_until_all_done), and never `held`, the block an
+ * interrupted scavenge_block of ours is scanning (NULL: none). */
+static void chaos_scavenge_own_work(bdescr *held)
+{
+    bool more = true;
+    chaos_scavenging = true;
+    chaos_held_scan_bd = held;
+    while (more) {
+        more = false;
+        for (uint32_t g = RtsFlags.GcFlags.generations; g-- > 0; ) {
+            gen_workspace *ws = &gct->gens[g];
+            if (ws->todo_bd != NULL && ws->todo_bd != held
+                && ws->todo_bd->u.scan < ws->todo_free) {
+                scavenge_block(ws->todo_bd);
+                more = true;
+            }
+            if (ws->todo_large_objects != NULL) {
+                scavenge_large(ws);
+                more = true;
+            }
+        }
+    }
+    chaos_held_scan_bd = NULL;
+    chaos_scavenging = false;
+}
+
+/* See GCUtils.h and Note [GC chaos mode].  The interrupted work (a root
+ * scan, or the scavenge_block of gct->scan_bd, which is held: nobody else
+ * scans it meanwhile, see todo_block_full) gets its scan_bd, evac_gen_no,
+ * failed_to_evac and eager_promotion back afterwards, so it goes on exactly
+ * as if the extra work had been done before or after it. */
+void chaos_scavenge_after_lost_race(void)
+{
+    bdescr *saved_scan_bd = gct->scan_bd;
+    uint32_t saved_gen;
+    bool saved_failed, saved_eager;
+
+    if (chaos_scavenging)
+        return;
+    saved_gen = gct->evac_gen_no;
+    saved_failed = gct->failed_to_evac;
+    saved_eager = gct->eager_promotion;
+    gct->failed_to_evac = false;
+    gct->eager_promotion = true;            /* as in scavenge_until_all_done */
+    chaos_scavenge_own_work(saved_scan_bd);
+    gct->scan_bd = saved_scan_bd;
+    gct->evac_gen_no = saved_gen;
+    gct->failed_to_evac = saved_failed;
+    gct->eager_promotion = saved_eager;
+}
+
+/* Mutable containers whose mut-list entries chaos mode may scavenge in a
+ * second pass over the list (Note [GC chaos mode], GCUtils.c). */
+static bool chaos_deferred_entry(const StgClosure *p)
+{
+    uint32_t type = p->header.info->type;
+    return type == MVAR_CLEAN || type == MVAR_DIRTY
+        || type == MUT_VAR_CLEAN || type == MUT_VAR_DIRTY || type == TSO;
+}
+
+/* Chaos mode's walk of one generation's saved mut list: each block forwards
+ * or backwards (a coin per block), now and then this thread's own copied
+ * work between entries, and (three times in four) the mutable containers
+ * only after every other entry of the list.  Any order is correct: every
+ * entry is scavenged exactly once. */
+static void chaos_scavenge_mut_list(bdescr *list, uint32_t g)
+{
+    bool defer = !chaos_coin(4);
+    for (int pass = 0; pass < (defer ? 2 : 1); pass++) {
+        for (bdescr *bd = list; bd != NULL; bd = bd->link) {
+            bool backwards = chaos_coin(2);
+            W_ n = (W_)(bd->free - bd->start);
+            for (W_ i = 0; i < n; i++) {
+                StgClosure *p = (StgClosure *)*(backwards ? bd->free - 1 - i : bd->start + i);
+                if (defer && chaos_deferred_entry(p) != (pass == 1))
+                    continue;
+                scavenge_mut_list_entry(p, g);
+                if (chaos_coin(2))
+                    chaos_scavenge_own_work(NULL);
+            }
+        }
+    }
+}
+
 void scavenge_capability_mut_lists(Capability *cap)
 {
     for (uint32_t g = N + 1; g < RtsFlags.GcFlags.generations; g++) {
         bdescr *list = cap->saved_mut_lists[g];
-        for (bdescr *bd = list; bd != NULL; bd = bd->link) {
-            for (StgPtr q = bd->start; q < bd->free; q++) {
-                StgClosure *p = (StgClosure *)*q;
-                if (mut_list_checks_on())
-                    checkMVarOnMutList(p, g);           /* #19145 */
-                gct->evac_gen_no = g;
-                scavenge_one(p);
-                if (gct->failed_to_evac) {
-                    gct->failed_to_evac = false;
-                    recordMutableGen_GC(p, g);
-                }
-            }
+        if (gc_chaos() && list != NULL && chaos_coin(2))
+            chaos_pause_upto(2000);     /* start this root scan late */
+        if (gc_chaos()) {
+            chaos_scavenge_mut_list(list, g);
+        } else {
+            for (bdescr *bd = list; bd != NULL; bd = bd->link)
+                for (StgPtr q = bd->start; q < bd->free; q++)
+                    scavenge_mut_list_entry((StgClosure *)*q, g);
         }
         if (list != NULL)
             freeChain_lock(list);

@@ -9,7 +9,9 @@
  * run on both capabilities, and move), ccall (a sleeping safe foreign call
  * does not stop a counter thread), gc (threads allocating under GC keep
  * their data), deadlock (reported, exit 3), overflow (names the thread,
- * exit 2), label/ids.  Each child has a 20 s alarm: a hang fails.
+ * exit 2), label/ids, handoff (-N1 ping-pong switches thread to thread
+ * without the scheduler loop), gcthreads (-N2 collections run on the
+ * capabilities' own OS threads: none is added).  Each child has a 20 s alarm: a hang fails.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -57,6 +59,96 @@ static int case_yield(void)
     CHECK(yield_n == 2 * YIELD_ROUNDS);
     for (int i = 1; i < yield_n; i++)
         CHECK(yield_log[i] != yield_log[i - 1]);
+    return 0;
+}
+
+/* ---- handoff: MVar ping-pong on -N1 switches thread to thread ---- */
+
+RTS_DEFINE_CONSTR(Cell, 1, 1)
+
+/* Runtime counters (Schedule.h); this test otherwise uses rts.h only. */
+uint64_t capabilityThreadsRun(uint32_t cap_no);
+uint64_t capabilityHandoffs(uint32_t cap_no);
+
+#define HANDOFF_ROUNDS 2000
+
+static void echoer(void *arg)
+{
+    RtsFrame f = rts_fork_frame();
+    for (int i = 0; i < HANDOFF_ROUNDS; i++)
+        rts_putMVar((StgMVar *)rts_get(f, 1), rts_takeMVar((StgMVar *)rts_get(f, 0)));
+}
+
+/* Every blocking take hands the capability straight to the thread it woke
+ * (Note [Direct hand-off]): nearly every switch bypasses the scheduler
+ * loop, and the values still go round in order. */
+static int case_handoff(void)
+{
+    RtsFrame f = rts_frame_push(2);
+    rts_set(f, 0, (StgClosure *)rts_newMVar());
+    rts_set(f, 1, (StgClosure *)rts_newMVar());
+    StgClosure *both[2] = { rts_get(f, 0), rts_get(f, 1) };
+    rts_ThreadId t = rts_fork_with(echoer, NULL, 2, both);
+    rts_yield();                        /* let the echoer start and block */
+    uint64_t run0 = capabilityThreadsRun(0), hand0 = capabilityHandoffs(0);
+    for (int i = 0; i < HANDOFF_ROUNDS; i++) {
+        StgClosure *c = rts_alloc_constr(&Cell_con_info);
+        rts_constr_set_word(c, 0, (StgWord)i);
+        rts_putMVar((StgMVar *)rts_get(f, 0), c);
+        CHECK(rts_constr_word(rts_takeMVar((StgMVar *)rts_get(f, 1)), 0) == (StgWord)i);
+    }
+    uint64_t runs = capabilityThreadsRun(0) - run0, hands = capabilityHandoffs(0) - hand0;
+    CHECK(rts_join(t));
+    rts_frame_pop(f);
+    fprintf(stderr, "handoff: %llu switches, %llu of them direct\n",
+            (unsigned long long)runs, (unsigned long long)hands);
+    CHECK(runs >= 2 * HANDOFF_ROUNDS - 2);
+    CHECK(hands + 10 >= runs);          /* a GC or a timer tick may go through the loop */
+    return 0;
+}
+
+/* ---- gcthreads: the GC borrows the capabilities' OS threads ---- */
+
+static int os_threads(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    int n = -1;
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "Threads: %d", &n) == 1)
+            break;
+    if (f != NULL)
+        fclose(f);
+    return n;
+}
+
+static void churner(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 20000; i++)
+        rts_alloc_constr(&Cell_con_info);
+}
+
+/* With -N2, collections (nursery exhaustion on both capabilities, and
+ * rts_gc) are parallel and start no OS thread of their own: each stopped
+ * capability's thread is its GC thread (Note [GC threads are the
+ * capabilities' OS threads] in sm/GC.c).  A parallel GC whose workers did
+ * not turn up would hang the leader: the alarm catches that. */
+static int case_gcthreads(void)
+{
+    int before = os_threads();
+    CHECK(before > 0);
+    rts_ThreadId ids[4];
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < 4; i++)
+            ids[i] = rts_fork(churner, NULL);
+        rts_gc(round % 2 == 0);
+        for (int i = 0; i < 4; i++)
+            CHECK(rts_join(ids[i]));
+    }
+    int after = os_threads();
+    fprintf(stderr, "gcthreads: %d OS threads before, %d after\n", before, after);
+    CHECK(after == before);
     return 0;
 }
 
@@ -194,7 +286,6 @@ static int case_ccall(void)
 
 /* ---- gc: threads allocate lists under frequent GCs ---- */
 
-RTS_DEFINE_CONSTR(Cell, 1, 1)
 
 enum { GC_THREADS = 100, GC_CELLS = 1000 };
 
@@ -327,6 +418,10 @@ struct sched_case {
 static const struct sched_case cases[] = {
     { "yield",    case_yield,    "-N1", 0, NULL, NULL },
     { "ids",      case_ids,      "-N1", 0, NULL, NULL },
+    { "handoff",  case_handoff,  "-N1 -C0", 0, NULL, NULL },
+    { "handoff",  case_handoff,  "-N1 -A64k -DS", 0, NULL, NULL },
+    { "gcthreads", case_gcthreads, "-N2 -A64k", 0, NULL, NULL },
+    { "gcthreads", case_gcthreads, "-N2 -A64k -DS", 0, NULL, NULL },
     { "forkjoin", case_forkjoin, "-N1", 0, NULL, NULL },
     { "forkjoin", case_forkjoin, "-N2", 0, NULL, NULL },
     { "preempt",  case_preempt,  "-N1 -C0.02", 0, NULL, NULL },
