@@ -36,6 +36,9 @@
 #include "sm/Storage.h"
 #include "FlightRecorder.h"
 #include "WatchTable.h"
+#include "CAF.h"
+#include "RtsMessages.h"
+#include "sm/GC.h"
 #include "rts/DebugPrinters.h"
 
 #include "config.h"
@@ -161,6 +164,8 @@
     F(generation, max_blocks, "max_blocks", UINT, void)                              \
     F(generation, threads, "threads", CLOSURE, struct StgTSO_)                       \
     F(generation, weak_ptr_list, "weak_ptr_list", CLOSURE, struct StgWeak_)          \
+    F(generation, old_weak_ptr_list, "old_weak_ptr_list", CLOSURE, struct StgWeak_)  \
+    F(generation, old_threads, "old_threads", CLOSURE, struct StgTSO_)               \
     F(generation, to, "to", PTR, struct generation_)                                 \
     F(generation, collections, "collections", UINT, void)                            \
     F(generation, par_collections, "par_collections", UINT, void)                    \
@@ -189,6 +194,8 @@
     F(RTS_FLAGS, DebugFlags.sanity, "sanity", BOOL, void)                            \
     F(RTS_FLAGS, DebugFlags.zero_on_gc, "zero_on_gc", BOOL, void)                    \
     F(RTS_FLAGS, DebugFlags.inject, "inject", UINT, void)                            \
+    F(RTS_FLAGS, TraceFlags.record, "record", UINT, void)                            \
+    F(RTS_FLAGS, TraceFlags.eventlogFileName, "eventlogFileName", STRING, const char) \
     S(RtsEvent)                                                                      \
     F(RtsEvent, time, "time", UINT, void)                                            \
     F(RtsEvent, type, "type", UINT, void)                                            \
@@ -250,6 +257,10 @@
     G(mblock_address_space_end, "mblock_address_space_end", UINT, "uintptr_t")       \
     G(RtsFlags, "RtsFlags", STRUCT, "RTS_FLAGS")                                     \
     G(stg_END_TSO_QUEUE_closure, "stg_END_TSO_QUEUE_closure", STRUCT, "StgClosure")   \
+    G(dyn_caf_list, "dyn_caf_list", PTR, "StgIndStatic*")                            \
+    G(gc_count, "gc_count", UINT, "uint64_t")                                        \
+    G(rts_barf_message, "rts_barf_message", ARRAY, "char[512]")                      \
+    G(rts_sanity_failure, "rts_sanity_failure", ARRAY, "char[256]")                  \
     G(rts_recorder, "rts_recorder", STRUCT, "FlightRecorder")                        \
     G(rts_watch_table, "rts_watch_table", STRUCT, "RtsWatchTable")                   \
     G(rts_dbg_trap, "rts_dbg_trap", FUNC, "void (const RtsWatchEvent *)")             \
@@ -389,6 +400,7 @@ static const struct rts_dbg_struct rts_dbg_structs[] = {
 #define GSIZE_PTR(var)     sizeof(var)
 #define GSIZE_UINT(var)    sizeof(var)
 #define GSIZE_STRUCT(var)  sizeof(var)
+#define GSIZE_ARRAY(var)   sizeof(var)
 #define GLOBAL_ENTRY(var, name_, kind_, tname)                                        \
     { .name = (uint64_t)(uintptr_t)name_, .addr = (uint64_t)(uintptr_t)&var,          \
       .type_name = (uint64_t)(uintptr_t)tname, .size = GSIZE_##kind_(var),            \
@@ -430,6 +442,8 @@ static const struct rts_dbg_constant rts_dbg_constants[] = {
     { .group = (uint64_t)(uintptr_t)"watch_kind", .name = (uint64_t)(uintptr_t)"evacuate", .value = RTS_WATCH_EVAC },
     { .group = (uint64_t)(uintptr_t)"watch_kind", .name = (uint64_t)(uintptr_t)"free", .value = RTS_WATCH_FREE },
     { .group = (uint64_t)(uintptr_t)"geometry", .name = (uint64_t)(uintptr_t)"FORWARDING_PTR_TAG", .value = 1 },
+    { .group = (uint64_t)(uintptr_t)"geometry", .name = (uint64_t)(uintptr_t)"END_OF_CAF_LIST", .value = (int64_t)(uintptr_t)END_OF_CAF_LIST },
+    { .group = (uint64_t)(uintptr_t)"event_mask", .name = (uint64_t)(uintptr_t)"EVCAT_ALL", .value = EVCAT_ALL },
 };
 
 static const char rts_dbg_build_id[] = "rtsdb-rts " RTS_BUILD_ID;

@@ -1,5 +1,25 @@
 /* FlightRecorder.c — set-up, calibration and the -l dump of the event rings.
- * See FlightRecorder.h for what the recorder is and who writes it. */
+ * See FlightRecorder.h for what the recorder is and who writes it.
+ *
+ * Note [Switching categories at run time]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * rts_recorder.enabled is the only switch: every call site tests its own
+ * category bit in it (traceEnabled) and then writes its own ring.  A
+ * debugger may therefore write the mask at any moment, from outside the
+ * process, with no lock and no cooperation:
+ *   - the rings exist from initFlightRecorder on whatever the mask says,
+ *     and are never freed, so an event recorded because of a bit set a
+ *     nanosecond ago has somewhere to go;
+ *   - a site that read the old mask records one more event or one fewer;
+ *     a ring has one writer whatever the mask, so nothing tears;
+ *   - bits beyond EVCAT_ALL are ignored (no site tests them).
+ * The one rule for a debugger is to write the mask only once
+ * rts_recorder.rings is non-NULL (the runtime has started): before that
+ * initFlightRecorder would overwrite it anyway.  The category names and
+ * bits are in the ABI's "event_category" constants, the event numbers in
+ * "event", and the mask's address is the "rts_recorder" global plus the
+ * offset of FlightRecorder.enabled.
+ */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -7,8 +27,11 @@
 #include <string.h>
 #include <time.h>
 #include "FlightRecorder.h"
+#include "RtsMessages.h"
 
 FlightRecorder rts_recorder;
+char rts_sanity_failure[256];
+static char *dump_file;             /* +RTS -l: where the rings go at exit or barf */
 
 static const char *const event_names[] = {
 #define RTS_EV_NAME(name, val) [val] = #name,
@@ -59,9 +82,49 @@ void initFlightRecorder(uint32_t n_caps, uint32_t categories, uint32_t ring_size
     rts_recorder.enabled = categories;
 }
 
+static void write_dump_file(void)
+{
+    int rc = dumpFlightRecorder(dump_file);
+    if (rc < 0)
+        errorBelch("cannot write the event log %s: %s", dump_file, strerror(-rc));
+}
+
+/* barf's last act before abort(): the dump then ends with the failure
+ * (a sanity failure's EVENT_SANITY_FAIL, the last MVar operations...). */
+static void dump_on_barf(void)
+{
+    rts_recorder.enabled = 0;
+    write_dump_file();
+}
+
+void setFlightRecorderDumpFile(const char *path)
+{
+    free(dump_file);
+    dump_file = path ? strdup(path) : NULL;
+    if (path && !dump_file) { perror("rts: flight recorder"); exit(1); }
+    rts_barf_hook = dump_file ? dump_on_barf : NULL;
+}
+
 void exitFlightRecorder(void)
 {
     rts_recorder.enabled = 0;
+    rts_barf_hook = NULL;
+    if (dump_file) {
+        write_dump_file();
+        free(dump_file);
+        dump_file = NULL;
+    }
+}
+
+void traceSanityFailure(const void *obj, const void *field, const char *what)
+{
+    snprintf(rts_sanity_failure, sizeof rts_sanity_failure, "%s", what ? what : "");
+    /* The checker runs with the world stopped, where GC thread 0's ring
+     * has no other writer. */
+    if (rts_recorder.rings && traceEnabled(EVCAT_SANITY))
+        traceEvent(gcRing(0), EVENT_SANITY_FAIL, (uint64_t)(uintptr_t)obj,
+                   (uint64_t)(uintptr_t)field, field ? *(const uint64_t *)field : 0,
+                   (uint64_t)(uintptr_t)rts_sanity_failure);
 }
 
 long parseEventCategories(const char *list)
@@ -105,7 +168,11 @@ int dumpFlightRecorder(const char *path)
         EventRing *r = &rts_recorder.rings[i];
         pos[i] = r->head > r->size ? r->head - r->size : 0;
     }
-    fprintf(f, "# rtsdb flight recorder: %u rings of %u events\n", n, rts_recorder.ring_size);
+    uint64_t recorded = 0;
+    for (uint32_t i = 0; i < n; i++)
+        recorded += rts_recorder.rings[i].head;
+    fprintf(f, "# rtsdb flight recorder: %u rings of %u events, %" PRIu64 " events recorded\n", n,
+            rts_recorder.ring_size, recorded);
     for (;;) {
         int best = -1;
         uint64_t best_t = 0;
@@ -120,8 +187,11 @@ int dumpFlightRecorder(const char *path)
         const RtsEvent *e = &r->events[pos[best]++ & (r->size - 1)];
         const char *name = e->type < sizeof(event_names) / sizeof(event_names[0]) && event_names[e->type]
                                ? event_names[e->type] : "EVENT_UNKNOWN";
-        fprintf(f, "%.0f %s%u %s 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n",
+        fprintf(f, "%.0f %s%u %s 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64,
                 event_ns(e), r->kind ? "gc" : "cap", r->owner, name, e->a, e->b, e->c, e->d);
+        if (e->type == EVENT_SANITY_FAIL && e->d == (uint64_t)(uintptr_t)rts_sanity_failure)
+            fprintf(f, " \"%s\"", rts_sanity_failure);
+        fputc('\n', f);
     }
     free(pos);
     return fclose(f) == 0 ? 0 : -errno;

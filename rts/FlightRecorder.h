@@ -3,7 +3,8 @@
  * A bounded, lock-free history of what the runtime did last: GC start/end,
  * evacuations of watched objects, MVar operations with the queue's head and
  * tail generations and the clean/dirty state before and after, CAF entry,
- * thread life cycle, sanity failures.  Each ring has exactly one writer at a
+ * thread life cycle, weaks (created, finalized, dead at GC), sanity
+ * failures, watch hits.  Each ring has exactly one writer at a
  * time (the OS thread holding the capability, or one GC thread), so writing
  * is a few stores and no atomics.  The rings live in ordinary memory that
  * the debug-info ABI describes, so a debugger reads them from a live process
@@ -11,7 +12,9 @@
  *
  * Cost when off: one load and a predicted-not-taken branch per call site
  * (traceEnabled()).  Categories can be switched at run time by writing
- * rts_recorder.enabled (the debugger does).
+ * rts_recorder.enabled (the debugger does; see Note [Switching categories
+ * at run time] in FlightRecorder.c).  The -l file is written at exit and,
+ * so that it holds the failure, by barf().
  *
  * Must not depend on: the scheduler's or the GC's internals.
  */
@@ -33,15 +36,18 @@
     X(EVENT_MVAR_READ, 8)                                                    \
     X(EVENT_MVAR_BLOCK, 9)    /* a=mvar b=tso c=queue node d=state */        \
     X(EVENT_MVAR_WAKE, 10)    /* a=mvar b=tso c=new head d=state */          \
-    X(EVENT_CAF_ENTER, 11)    /* a=caf b=tso c=won(1)/lost(0) */             \
-    X(EVENT_CAF_LOCK, 12)     /* a=caf b=blackhole */                        \
+    X(EVENT_CAF_ENTER, 11)    /* a=caf b=tso c=won(1)/lost(0) d=caf's info */ \
+    X(EVENT_CAF_LOCK, 12)     /* a=caf b=blackhole c=tso (owner) */          \
     X(EVENT_THREAD_CREATE, 13) /* a=tso b=id */                              \
     X(EVENT_THREAD_BLOCK, 14) /* a=tso b=id c=why_blocked d=block_info */    \
     X(EVENT_THREAD_WAKE, 15)  /* a=tso b=id c=waker cap */                   \
     X(EVENT_THREAD_FINISH, 16) /* a=tso b=id */                              \
-    X(EVENT_SANITY_FAIL, 17)  /* a=object b=field address c=value */         \
+    X(EVENT_SANITY_FAIL, 17)  /* a=object b=field address c=value d=message */ \
     X(EVENT_WATCH_WRITE, 18)  /* a=address b=old c=new d=slot */             \
-    X(EVENT_WATCH_FREE, 19)   /* a=address b=slot */
+    X(EVENT_WATCH_FREE, 19)   /* a=address b=slot */                         \
+    X(EVENT_WEAK_CREATE, 20)  /* a=weak b=key c=value d=finalizer */         \
+    X(EVENT_WEAK_FINALIZE, 21) /* a=weak b=key c=has C finalizers d=finalizer */ \
+    X(EVENT_WEAK_DEAD, 22)    /* a=weak b=key c=gc number d=finalizer */
 
 enum RtsEventType {
 #define RTS_EV_ENUM(name, val) name = val,
@@ -57,13 +63,14 @@ enum RtsEventType {
     X(EVCAT_CAF, 0x08, "caf")           \
     X(EVCAT_THREAD, 0x10, "thread")     \
     X(EVCAT_SANITY, 0x20, "sanity")     \
-    X(EVCAT_WATCH, 0x40, "watch")
+    X(EVCAT_WATCH, 0x40, "watch")       \
+    X(EVCAT_WEAK, 0x80, "weak")
 
 enum RtsEventCategory {
 #define RTS_EVCAT_ENUM(name, bit, str) name = bit,
     RTS_EVENT_CATEGORIES(RTS_EVCAT_ENUM)
 #undef RTS_EVCAT_ENUM
-    EVCAT_ALL = 0x7f
+    EVCAT_ALL = 0xff
 };
 
 /* MVar state word for MVar events: generation of head and tail (0xff when
@@ -103,14 +110,27 @@ typedef struct FlightRecorder_ {
 extern FlightRecorder rts_recorder;
 
 void initFlightRecorder(uint32_t n_caps, uint32_t categories, uint32_t ring_size);
-void exitFlightRecorder(void);      /* writes the -l file when asked */
+/* Ask for the rings to be written to path (+RTS -l) by exitFlightRecorder
+ * and, should the runtime barf first, just before it aborts. */
+void setFlightRecorderDumpFile(const char *path);
+void exitFlightRecorder(void);      /* stops recording; writes the -l file when asked */
 /* Parse "gc,mvar,..." or "all"; returns the bit set or -1 on an unknown name. */
 long parseEventCategories(const char *list);
 
+#ifndef RTS_NO_RECORDER
 static inline bool traceEnabled(uint32_t category)
 {
     return __builtin_expect((rts_recorder.enabled & category) != 0, 0);
 }
+#else
+/* Only for measuring the hooks' cost (tests/bench/run-recorder.sh builds
+ * the runtime once with -DRTS_NO_RECORDER): every call site compiles away. */
+static inline bool traceEnabled(uint32_t category)
+{
+    (void)category;
+    return false;
+}
+#endif
 
 /* Ring helpers: the capability ring of cap `no`, the GC-thread ring of GC thread `no`. */
 static inline EventRing *capRing(uint32_t no) { return &rts_recorder.rings[no]; }
@@ -136,7 +156,35 @@ static inline void traceEvent(EventRing *ring, uint16_t type, uint64_t a, uint64
     __atomic_store_n(&ring->head, h + 1, __ATOMIC_RELEASE);
 }
 
-/* Write every ring's events, oldest first, as text lines to path. */
+/* Write every ring's events, oldest first, as text lines to path.
+ * Returns 0 or -errno. */
 int dumpFlightRecorder(const char *path);
+
+/* ---- events with a fixed payload, one line at each call site ---- */
+
+/* The sanity checker found a broken invariant in obj (at field, which may
+ * be NULL); `what` is its one-line verdict.  Called just before barf: the
+ * verdict is kept in rts_sanity_failure (an ABI global) so a core file or
+ * the -l dump shows it. */
+void traceSanityFailure(const void *obj, const void *field, const char *what);
+extern char rts_sanity_failure[256];
+
+/* A thread entered a CAF: won = it blackholed it and evaluates it. */
+static inline void traceCafEnter(uint32_t cap_no, const void *caf, const void *tso, bool won,
+                                 const void *info)
+{
+    if (traceEnabled(EVCAT_CAF))
+        traceEvent(capRing(cap_no), EVENT_CAF_ENTER, (uint64_t)(uintptr_t)caf,
+                   (uint64_t)(uintptr_t)tso, won, (uint64_t)(uintptr_t)info);
+}
+
+/* A thread locked a CAF with blackhole (CAF_BLACKHOLE owned by tso). */
+static inline void traceCafLock(uint32_t cap_no, const void *caf, const void *blackhole,
+                                const void *tso)
+{
+    if (traceEnabled(EVCAT_CAF))
+        traceEvent(capRing(cap_no), EVENT_CAF_LOCK, (uint64_t)(uintptr_t)caf,
+                   (uint64_t)(uintptr_t)blackhole, (uint64_t)(uintptr_t)tso, 0);
+}
 
 #endif

@@ -9,6 +9,7 @@
 
 const char *prog_name = "rts";
 char rts_barf_message[512];
+void (*rts_barf_hook)(void);
 
 /* Empty on purpose: the one place where every internal error passes before
  * abort(), so `break rts_trap_barf` stops with the whole heap intact.  The
@@ -24,6 +25,9 @@ void vbarf(const char *fmt, va_list ap)
     fflush(stdout);
     fprintf(stderr, "%s: internal error: %s\n", prog_name, rts_barf_message);
     fflush(stderr);
+    void (*hook)(void) = rts_barf_hook;
+    rts_barf_hook = NULL;
+    if (hook) hook();
     rts_trap_barf(rts_barf_message);
     abort();
 }

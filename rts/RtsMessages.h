@@ -27,6 +27,9 @@ void rts_trap_barf(const char *msg) __attribute__((noinline));
 
 /* The message of the last barf (for debuggers reading a core file). */
 extern char rts_barf_message[512];
+/* Called once by barf() before it aborts, when set (the flight recorder's
+ * -l dump); must not barf. */
+extern void (*rts_barf_hook)(void);
 
 void _assertFail(const char *expr, const char *file, unsigned line)
     __attribute__((noreturn, cold));

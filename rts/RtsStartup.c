@@ -43,6 +43,17 @@ static void open_stats_file(void)
     }
 }
 
+/* +RTS -l[FILE]: where the flight recorder is written, default <prog>.eventlog. */
+static const char *eventlog_path(void)
+{
+    static char path[4096];
+    const char *name = RtsFlags.TraceFlags.eventlogFileName;
+    if (name && *name)
+        return name;
+    snprintf(path, sizeof path, "%s.eventlog", prog_name ? prog_name : "rts");
+    return path;
+}
+
 void rts_init(int *argc, char ***argv)
 {
     if (rts_initialised)
@@ -75,6 +86,8 @@ void rts_init(int *argc, char ***argv)
     initFlightRecorder(n_capabilities,
                        RtsFlags.TraceFlags.record ? RtsFlags.TraceFlags.record
                        : RtsFlags.TraceFlags.eventlog ? EVCAT_ALL : 0, 4096);
+    if (RtsFlags.TraceFlags.eventlog)
+        setFlightRecorderDumpFile(eventlog_path());
     rts_dbg_init();
     rts_my_cap = MainCapability;
     rts_create_main_tso(MainCapability);
@@ -82,19 +95,6 @@ void rts_init(int *argc, char ***argv)
     rts_initialised = true;
 }
 
-/* +RTS -l[FILE]: the flight recorder as text, default <prog>.eventlog. */
-static void write_eventlog(void)
-{
-    char path[4096];
-    const char *name = RtsFlags.TraceFlags.eventlogFileName;
-    if (!name || !*name) {
-        snprintf(path, sizeof path, "%s.eventlog", prog_name ? prog_name : "rts");
-        name = path;
-    }
-    int rc = dumpFlightRecorder(name);
-    if (rc < 0)
-        errorBelch("cannot write the event log %s: %s", name, strerror(-rc));
-}
 
 void rts_exit(int status)
 {
@@ -102,9 +102,7 @@ void rts_exit(int status)
         exitScheduler();
         fflush(stdout);
         stat_exit();
-        if (RtsFlags.TraceFlags.eventlog)
-            write_eventlog();
-        exitFlightRecorder();
+        exitFlightRecorder();       /* writes the -l file */
         exitGC();
         exitStorage();
         FILE *stats = RtsFlags.GcFlags.statsFile;

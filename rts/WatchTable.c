@@ -37,11 +37,6 @@ static void unlock_table(void)
     __atomic_store_n(&rts_watch_table.lock, 0, __ATOMIC_RELEASE);
 }
 
-static bool slot_covers(const RtsWatchSlot *s, uint64_t a)
-{
-    return a >= s->addr && a < s->addr + (s->len ? s->len : 1);
-}
-
 void watchEvacuated(const void *from, const void *to, uint64_t info, uint32_t from_gen,
                     uint32_t to_gen, uint32_t gc_thread, uint32_t gc_number)
 {
@@ -68,12 +63,25 @@ void watchEvacuated(const void *from, const void *to, uint64_t info, uint32_t fr
     }
 }
 
+/* Does [a, a + size) overlap the slot's range? */
+static bool slot_overlaps(const RtsWatchSlot *s, uint64_t a, uint64_t size)
+{
+    uint64_t end = s->addr + (s->len ? s->len : 1);
+    return a < end && s->addr < a + (size ? size : 1);
+}
+
 void watchWrite(const void *field, uint64_t old_value, uint64_t new_value, uint32_t cap)
+{
+    watchWriteRange(field, 1, old_value, new_value, cap);
+}
+
+void watchWriteRange(const void *field, uint64_t size, uint64_t old_value, uint64_t new_value,
+                     uint32_t cap)
 {
     uint64_t a = (uint64_t)(uintptr_t)field;
     for (uint32_t i = 0; i < RTS_WATCH_SLOTS; i++) {
         RtsWatchSlot *s = &rts_watch_table.slots[i];
-        if (s->kind != RTS_WATCH_WRITE || !slot_covers(s, a)) continue;
+        if (s->kind != RTS_WATCH_WRITE || !slot_overlaps(s, a, size)) continue;
         lock_table();
         s->hits++;
         RtsWatchEvent *ev = &rts_watch_table.last;

@@ -73,6 +73,28 @@ void rts_dbg_trap(const RtsWatchEvent *ev) __attribute__((noinline, used));
 void watchEvacuated(const void *from, const void *to, uint64_t info, uint32_t from_gen,
                     uint32_t to_gen, uint32_t gc_thread, uint32_t gc_number);
 void watchWrite(const void *field, uint64_t old_value, uint64_t new_value, uint32_t cap);
+/* The same for a write that changes `size` bytes at `field` (or, for a
+ * weak's finalization, the whole object): it hits every write slot whose
+ * range overlaps [field, field + size). */
+void watchWriteRange(const void *field, uint64_t size, uint64_t old_value, uint64_t new_value,
+                     uint32_t cap);
+
+/* One line before each store to a runtime-managed field (MVar head, tail,
+ * value; TSO why_blocked, block_info, _link; weak header and fields):
+ *
+ *     WATCH_STORE(cap->no, mvar->tail, q);
+ *     mvar->tail = q;
+ *
+ * While the table is empty this is one load and a predicted-not-taken
+ * branch; on a hit it records the field's current value and the one about
+ * to be stored and calls rts_dbg_trap().  A macro only so that the old
+ * value, the address and the size come from the one lvalue. */
+#define WATCH_STORE(cap_no, lvalue, new_value)                                        \
+    do {                                                                              \
+        if (watchActive())                                                            \
+            watchWriteRange(&(lvalue), sizeof(lvalue), (uint64_t)(uintptr_t)(lvalue),    \
+                            (uint64_t)(uintptr_t)(new_value), (cap_no));              \
+    } while (0)
 /* After a GC: report watched objects that died (their address is in freed memory). */
 void watchAfterGC(bool (*is_evacuated_or_live)(const void *addr), uint32_t gc_number);
 

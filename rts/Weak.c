@@ -5,8 +5,12 @@
  * a weak's key, value and finalizer alive is the collector's business:
  * see Note [Weak pointer traversal] in sm/MarkWeak.c.
  *
- * Must not depend on: the GC's internals (only the roots registry of
- * GC.h), the debugger.
+ * Each weak's life is recorded (category "weak": EVENT_WEAK_CREATE,
+ * EVENT_WEAK_FINALIZE, EVENT_WEAK_DEAD) and its mutations test the watch
+ * table (Note [Watching a weak]).
+ *
+ * Must not depend on: the GC's internals (only the roots registry and
+ * gc_count of GC.h), the debugger.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,6 +20,8 @@
 #include "RtsMessages.h"
 #include "sm/Storage.h"
 #include "sm/GC.h"
+#include "FlightRecorder.h"
+#include "WatchTable.h"
 
 /* Note [When finalizers run]
  * ~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -37,6 +43,25 @@
  * finalizers and then the closure finalizer in the calling thread.
  * Finalizers still queued when the program exits are not run (as in GHC).
  */
+
+/* Note [Watching a weak]
+ * ~~~~~~~~~~~~~~~~~~~~~~
+ * After rts_mkWeak the mutator writes a weak in two places only: a new C
+ * finalizer is pushed on cfinalizers, and finalization (rts_finalizeWeak,
+ * or the GC finding the key dead) turns the header from WEAK into
+ * DEAD_WEAK.  Key, value and finalizer are never stored again, but
+ * finalization ends them all: deRefWeak answers NULL from then on and the
+ * finalizer runs.  So finalization is reported as a write of the whole
+ * object (watchWriteRange over sizeof(StgWeak), old and new header): a
+ * write watch on any field of the weak stops there, with the header's
+ * WEAK -> DEAD_WEAK as old and new value.
+ */
+static void weakFinalized(StgWeak *w, uint32_t cap_no)
+{
+    if (watchActive())
+        watchWriteRange(w, sizeof(StgWeak), (uint64_t)(uintptr_t)&stg_WEAK_info,
+                        (uint64_t)(uintptr_t)&stg_DEAD_WEAK_info, cap_no);
+}
 
 RTS_DEFINE_CONSTR(Finalizer, 1, 1)          /* env; fn */
 RTS_DEFINE_CONSTR(CFinalizerList, 1, 2)     /* link; fn, ptr */
@@ -74,6 +99,10 @@ static StgWeak *mkWeakFromFrame(RtsFrame f, rts_Finalizer fn)
     cap->weak_ptr_list_hd = w;
     if (cap->weak_ptr_list_tl == NULL)
         cap->weak_ptr_list_tl = w;
+    if (traceEnabled(EVCAT_WEAK))
+        traceEvent(capRing(cap->no), EVENT_WEAK_CREATE, (uint64_t)(uintptr_t)w,
+                   (uint64_t)(uintptr_t)w->key, (uint64_t)(uintptr_t)w->value,
+                   (uint64_t)(uintptr_t)fin);
     return w;
 }
 
@@ -175,6 +204,7 @@ bool rts_addCFinalizer(StgWeak *w, rts_CFinalizer fn, void *ptr)
         return false;
     }
     c->payload[0] = w->cfinalizers;
+    WATCH_STORE(cap->no, w->cfinalizers, c);
     w->cfinalizers = c;
     /* the write barrier: an old weak now points at a young list node */
     if (HEAP_ALLOCED(w) && Bdescr(w)->gen_no > 0)
@@ -202,6 +232,11 @@ bool rts_finalizeWeak(StgWeak *w)
     }
     cfins = w->cfinalizers;
     fin = w->finalizer;
+    uint32_t cap_no = rts_current_cap()->no;
+    if (traceEnabled(EVCAT_WEAK))
+        traceEvent(capRing(cap_no), EVENT_WEAK_FINALIZE, (uint64_t)(uintptr_t)w,
+                   (uint64_t)(uintptr_t)w->key, cfins != NULL, (uint64_t)(uintptr_t)fin);
+    weakFinalized(w, cap_no);
     unlockClosure((StgClosure *)w, &stg_DEAD_WEAK_info);
 
     runCFinalizers(cfins);          /* does not allocate: fin stays valid */
@@ -213,6 +248,14 @@ bool rts_finalizeWeak(StgWeak *w)
         rts_frame_pop(f);
     }
     return true;
+}
+
+void weakDied(StgWeak *w, uint32_t gc_thread)
+{
+    if (traceEnabled(EVCAT_WEAK) && gc_thread < rts_recorder.n_caps)
+        traceEvent(gcRing(gc_thread), EVENT_WEAK_DEAD, (uint64_t)(uintptr_t)w,
+                   (uint64_t)(uintptr_t)w->key, gc_count, (uint64_t)(uintptr_t)w->finalizer);
+    weakFinalized(w, gc_thread);
 }
 
 /* ---- the queue of closure finalizers (Note [When finalizers run]) ---- */

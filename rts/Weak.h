@@ -33,6 +33,11 @@ void runCFinalizers(StgClosure *list);
  * of closure finalizers, which is a GC root from now on. */
 void queueFinalizer(StgClosure *finalizer);
 
+/* Called by the GC leader (GC thread gc_thread), world stopped, for each
+ * weak found dead, just before it becomes DEAD_WEAK: records
+ * EVENT_WEAK_DEAD and reports the finalization to write watches. */
+void weakDied(StgWeak *w, uint32_t gc_thread);
+
 /* True when closure finalizers wait to be started (cheap; read at every
  * safe point). */
 extern volatile bool finalizers_pending;

@@ -74,3 +74,19 @@ document rts-closure
 rts-closure ADDRESS -- print any closure by its info table, with the
 generation of each pointer field.
 end
+
+define rts-record
+  if $argc == 0
+    printf "recording mask 0x%x (gc 0x1, evac 0x2, mvar 0x4, caf 0x8, thread 0x10, sanity 0x20, watch 0x40, weak 0x80)\n", rts_recorder.enabled
+  else
+    set var rts_recorder.enabled = (unsigned int) ($arg0)
+    printf "recording mask now 0x%x\n", rts_recorder.enabled
+  end
+end
+document rts-record
+rts-record [MASK] -- show or set the flight recorder's category mask
+(rts_recorder.enabled): 0 stops recording, 0xff records everything.
+Safe at any moment once the runtime has started (Note [Switching
+categories at run time] in rts/FlightRecorder.c); the bits are the ABI's
+"event_category" constants.
+end

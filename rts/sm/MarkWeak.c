@@ -201,6 +201,7 @@ static void scheduleFinalizers(void)
     StgWeak *w, *next;
     for (w = dead_weak_ptr_list; w != NULL; w = next) {
         next = w->link;
+        weakDied(w, gct->thread_index);
         w->header.info = &stg_DEAD_WEAK_info;
         runCFinalizers(w->cfinalizers);
         if (w->finalizer != NULL)

@@ -4,6 +4,7 @@ check_PROGRAMS += tests/abi/abi_target tests/abi/abi_reader
 tests_abi_abi_target_SOURCES = tests/abi/abi_target.c
 tests_abi_abi_target_LDADD = rts/librts.la
 tests_abi_abi_target_LDFLAGS = $(AM_LDFLAGS) $(EXAMPLE_LINK_FLAGS)
+tests_abi_abi_target_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/rts
 tests_abi_abi_reader_SOURCES = tests/abi/abi_reader.c $(RTS_ABI_DECODER_SOURCES)
 tests_abi_abi_reader_CPPFLAGS = -I$(top_srcdir)/rts/include -I$(top_srcdir)/rts
 TESTS += tests/abi/abi_conformance.sh

@@ -4,14 +4,17 @@
  * everything it knows about layouts, constants and info tables it reads
  * from the target.  Finds the table through the ELF note (auxv gives the
  * program headers), then prints the MVar at the given address in the same
- * format as abi_target's own view.
+ * format as abi_target's own view; then the weak at WEAK (and whether it
+ * is on its generation's weak list) and the CAF at CAF (and whether it is
+ * on the CAF list).
  *
- *   abi_reader PID MVAR_ADDRESS
+ *   abi_reader PID MVAR_ADDRESS [WEAK_ADDRESS CAF_ADDRESS]
  */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,9 +55,54 @@ static uint64_t find_table(void)
     return abi_find_header_from_phdrs(read_target, NULL, phdr, (uint32_t)phnum, bias);
 }
 
+/* The closure type of the object at p, read through its info table. */
+static uint64_t closure_type(AbiReader *r, uint64_t p)
+{
+    uint64_t info = 0, type = 0;
+    abi_get(r, p, "StgClosure", "info", &info);
+    abi_get(r, info, "StgInfoTable", "type", &type);
+    return type;
+}
+
+/* Is w on the weak list of some generation?  generations is an array of
+ * RtsFlags.generations structs of the size the table gives. */
+static bool on_weak_list(AbiReader *r, uint64_t w)
+{
+    const AbiGlobal *gens = abi_global(r, "generations"), *flags = abi_global(r, "RtsFlags");
+    const AbiStruct *gen = abi_struct(r, "generation");
+    uint64_t base = 0, n = 0;
+    if (!gens || !flags || !gen || abi_read(r, gens->addr, &base, 8) < 0 ||
+        abi_get(r, flags->addr, "RTS_FLAGS", "generations", &n) < 0)
+        return false;
+    for (uint64_t g = 0; g < n && g < 16; g++) {
+        uint64_t x = 0;
+        abi_get(r, base + g * gen->size, "generation", "weak_ptr_list", &x);
+        for (int k = 0; x != 0 && k < 100000; k++) {
+            if (x == w) return true;
+            if (abi_get(r, x, "StgWeak", "link", &x) < 0) break;
+        }
+    }
+    return false;
+}
+
+static bool on_caf_list(AbiReader *r, uint64_t caf)
+{
+    const AbiGlobal *list = abi_global(r, "dyn_caf_list");
+    int64_t end = 0;
+    uint64_t c = 0;
+    if (!list || !abi_constant(r, "geometry", "END_OF_CAF_LIST", &end) ||
+        abi_read(r, list->addr, &c, 8) < 0)
+        return false;
+    for (int k = 0; c != (uint64_t)end && c != 0 && k < 100000; k++) {
+        if (c == caf) return true;
+        if (abi_get(r, c, "StgIndStatic", "static_link", &c) < 0) break;
+    }
+    return false;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 3) { fprintf(stderr, "usage: abi_reader PID MVAR\n"); return 2; }
+    if (argc != 3 && argc != 5) { fprintf(stderr, "usage: abi_reader PID MVAR [WEAK CAF]\n"); return 2; }
     target = (pid_t)atoi(argv[1]);
     uint64_t mvar = strtoull(argv[2], NULL, 0);
     uint64_t hdr = find_table();
@@ -83,6 +131,21 @@ int main(int argc, char **argv)
                q, loc.heap ? (int)loc.gen_no : -1, tso, id, wb, bi);
         if (abi_get(&r, q, "StgMVarTSOQueue", "link", &next) < 0) break;
         q = next;
+    }
+    if (argc == 5) {
+        uint64_t w = strtoull(argv[3], NULL, 0), caf = strtoull(argv[4], NULL, 0);
+        uint64_t key = 0, value = 0, fin = 0;
+        abi_get(&r, w, "StgWeak", "key", &key);
+        abi_get(&r, w, "StgWeak", "value", &value);
+        abi_get(&r, w, "StgWeak", "finalizer", &fin);
+        dec_locate(&r, w, &loc);
+        char fin_text[32] = "(nil)";        /* as the target's %p prints NULL */
+        if (fin) snprintf(fin_text, sizeof fin_text, "0x%" PRIx64, fin);
+        printf("weak 0x%" PRIx64 " gen %d type %" PRIu64 " key 0x%" PRIx64 " value 0x%" PRIx64
+               " finalizer %s on_weak_list %s\n", w, loc.heap ? (int)loc.gen_no : -1,
+               closure_type(&r, w), key, value, fin_text, on_weak_list(&r, w) ? "yes" : "no");
+        printf("caf 0x%" PRIx64 " type %" PRIu64 " on_caf_list %s\n", caf, closure_type(&r, caf),
+               on_caf_list(&r, caf) ? "yes" : "no");
     }
     abi_close(&r);
     return 0;

@@ -1,13 +1,29 @@
 /* abi_target.c — a live heap with known shape for the ABI conformance test.
  *
  * Builds an MVar with three threads blocked in takeMVar (their queue nodes
- * moved by a GC), prints the runtime's own view of it using the runtime's
- * headers directly, then stops itself (SIGSTOP) so that abi_reader — which
- * knows only the debug-info table — can decode the same heap from outside.
+ * moved by a GC), a weak pointer (moved by the GC onto its generation's
+ * weak list) and an evaluated CAF (on the CAF list), prints the runtime's
+ * own view of them using the runtime's headers directly, then stops itself
+ * (SIGSTOP) so that abi_reader — which knows only the debug-info table —
+ * can decode the same heap from outside.
  */
 #include <signal.h>
 #include <stdio.h>
 #include "rts.h"
+#include "CAF.h"
+#include "RtsFlags.h"
+#include "sm/Storage.h"
+
+RTS_DEFINE_CONSTR(Answer, 0, 1)
+
+static StgClosure *answer_entry(StgClosure *self)
+{
+    (void)self;
+    StgClosure *c = rts_alloc_constr(&Answer_con_info);
+    rts_constr_set_word(c, 0, 42);
+    return c;
+}
+RTS_DEFINE_CAF(answer, answer_entry)
 
 /* For debuggers: the MVar while the program is stopped (no GC runs then). */
 StgMVar *volatile debug_mvar;
@@ -30,10 +46,28 @@ static int gen_of(const void *p)
     return HEAP_ALLOCED(p) ? Bdescr(p)->gen_no : -1;
 }
 
+static bool on_weak_list(const StgWeak *w)
+{
+    for (uint32_t g = 0; g < RtsFlags.GcFlags.generations; g++)
+        for (const StgWeak *x = generations[g].weak_ptr_list; x != NULL; x = x->link)
+            if (x == w) return true;
+    return false;
+}
+
+static bool on_caf_list(const StgIndStatic *caf)
+{
+    for (const StgIndStatic *c = dyn_caf_list; c != END_OF_CAF_LIST; c = c->static_link)
+        if (c == caf) return true;
+    return false;
+}
+
 static int main_fn(int argc, char **argv)
 {
     (void)argc; (void)argv;
-    RtsFrame f = rts_frame_push(1);
+    RtsFrame f = rts_frame_push(3);
+    rts_set(f, 1, rts_new_mutvar(NULL));        /* the weak's key, kept alive */
+    rts_set(f, 2, (StgClosure *)rts_mkWeak(rts_get(f, 1), rts_get(f, 1), NULL, NULL));
+    rts_force(RTS_CAF(answer));
     rts_set(f, 0, (StgClosure *)rts_newMVar());
     for (int i = 0; i < 3; i++) {
         StgClosure *v[1] = { rts_get(f, 0) };
@@ -46,6 +80,13 @@ static int main_fn(int argc, char **argv)
     for (const StgMVarTSOQueue *q = m->head; q != END_TSO_QUEUE; q = q->link)
         printf("node %p gen %d tso %p id %u why_blocked %u block_info %p\n", (void *)q, gen_of(q),
                (void *)q->tso, q->tso->id, q->tso->why_blocked, (void *)q->tso->block_info.closure);
+    const StgWeak *w = (const StgWeak *)rts_get(f, 2);
+    printf("weak %p gen %d type %u key %p value %p finalizer %p on_weak_list %s\n", (const void *)w,
+           gen_of(w), w->header.info->type, (void *)w->key, (void *)w->value, (void *)w->finalizer,
+           on_weak_list(w) ? "yes" : "no");
+    const StgIndStatic *caf = &answer_caf;
+    printf("caf %p type %u on_caf_list %s\n", (const void *)caf, caf->header.info->type,
+           on_caf_list(caf) ? "yes" : "no");
     debug_mvar = m;
     printf("READY\n");
     fflush(stdout);

@@ -11,7 +11,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 timeout 120 gdb -nx -batch -ex 'set pagination off' -ex "source $src/commands/gdb/rts.gdb" \
     -ex 'run' -ex 'rts-mvar debug_mvar' -ex 'rts-threads' -ex 'rts-gens' -ex 'rts-bd debug_mvar' \
-    -ex 'help rts-mvar' -ex 'rts-mvar 0' -ex 'kill' "$prog" > "$out" 2>&1
+    -ex 'help rts-mvar' -ex 'rts-mvar 0' -ex 'rts-record 0x84' -ex 'rts-record' -ex 'kill' "$prog" > "$out" 2>&1
 fail() { echo "FAIL: $1"; cat "$out"; exit 1; }
 grep -q 'received signal SIGSTOP' "$out" || fail "the program did not stop"
 grep -Eq '^MVar 0x[0-9a-f]+@[0-9n]+: (CLEAN|DIRTY), empty' "$out" || fail "no MVar header line"
@@ -24,4 +24,5 @@ grep -Eq '^gen 0: ' "$out" && grep -Eq '^gen 1: ' "$out" || fail "rts-gens"
 grep -Eq '^bdescr 0x[0-9a-f]+ for ' "$out" || fail "rts-bd"
 grep -q 'print an MVar' "$out" || fail "help rts-mvar"
 grep -q 'is not a closure pointer' "$out" || fail "a null MVar must be an error line, not a crash"
+grep -q '^recording mask 0x84 ' "$out" || fail "rts-record did not set the recorder's mask"
 echo "gdb_rts: ok"

@@ -6,6 +6,6 @@ tests_unit_test_abi_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/rts -DDEBUG
 tests_unit_test_abi_LDADD = rts/librts_debug.la
 check_PROGRAMS += tests/unit/test_recorder
 TESTS += tests/unit/test_recorder
-tests_unit_test_recorder_SOURCES = tests/unit/test_recorder.c tests/unit/check.h
+tests_unit_test_recorder_SOURCES = tests/unit/test_recorder.c tests/unit/check.h tests/unit/run_child.h
 tests_unit_test_recorder_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/rts -DDEBUG
 tests_unit_test_recorder_LDADD = rts/librts_debug.la

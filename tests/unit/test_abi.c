@@ -20,6 +20,14 @@
 #include "rts.h"
 #include "rts/DebugAbi.h"
 #include "rts/DebugPrinters.h"
+#include "Capability.h"
+#include "CAF.h"
+#include "FlightRecorder.h"
+#include "RtsFlags.h"
+#include "RtsMessages.h"
+#include "WatchTable.h"
+#include "sm/GC.h"
+#include "sm/Storage.h"
 #include "dbg/AbiReader.h"
 #include "dbg/Decode.h"
 #include "check.h"
@@ -155,6 +163,42 @@ int main(int argc, char **argv)
           "missing barrier verdict: %s", cap.text);
     m->value = END_TSO_QUEUE;                   /* undo before the next GC */
     rts_frame_pop(g);
+
+    /* 7. every global issue 5 lists is exported, at the right address */
+    static const struct { const char *name; const void *addr; } globals[] = {
+        { "generations", &generations }, { "capabilities", &capabilities },
+        { "n_capabilities", &n_capabilities }, { "dyn_caf_list", (const void *)&dyn_caf_list },
+        { "mblock_address_space_begin", &mblock_address_space_begin },
+        { "mblock_address_space_end", &mblock_address_space_end },
+        { "RtsFlags", &RtsFlags }, { "rts_recorder", &rts_recorder },
+        { "rts_watch_table", &rts_watch_table }, { "gc_count", &gc_count },
+        { "rts_sanity_failure", rts_sanity_failure }, { "rts_barf_message", rts_barf_message },
+    };
+    for (size_t i = 0; i < sizeof globals / sizeof globals[0]; i++) {
+        const AbiGlobal *gl = abi_global(&r, globals[i].name);
+        CHECK(gl && gl->addr == (uint64_t)(uintptr_t)globals[i].addr, "global %s", globals[i].name);
+    }
+    /* weak lists per generation and per capability, the threads of a generation */
+    check_field(&r, "generation", "weak_ptr_list", offsetof(generation, weak_ptr_list), 8);
+    check_field(&r, "generation", "old_weak_ptr_list", offsetof(generation, old_weak_ptr_list), 8);
+    check_field(&r, "generation", "threads", offsetof(generation, threads), 8);
+    check_field(&r, "Capability", "weak_ptr_list_hd", offsetof(Capability, weak_ptr_list_hd), 8);
+    check_field(&r, "StgIndStatic", "static_link", offsetof(StgIndStatic, static_link), 8);
+    check_field(&r, "RTS_FLAGS", "inject", offsetof(RTS_FLAGS, DebugFlags.inject),
+                sizeof(RtsFlags.DebugFlags.inject));
+    CHECK(abi_constant(&r, "geometry", "END_OF_CAF_LIST", &v) && v == 1, "END_OF_CAF_LIST");
+
+    /* 8. what a debugger needs to switch recording on: the mask's address
+     * (global + field offset) and the category bits by name */
+    const AbiGlobal *rec = abi_global(&r, "rts_recorder");
+    const AbiField *en = abi_field(&r, "FlightRecorder", "enabled");
+    CHECK(rec && en && rec->addr + en->offset == (uint64_t)(uintptr_t)&rts_recorder.enabled &&
+          en->size == 4, "the recorder's mask is rts_recorder + FlightRecorder.enabled");
+    CHECK(abi_constant(&r, "event_category", "weak", &v) && v == EVCAT_WEAK, "category weak");
+    CHECK(abi_constant(&r, "event_category", "sanity", &v) && v == EVCAT_SANITY, "category sanity");
+    CHECK(abi_constant(&r, "event_mask", "EVCAT_ALL", &v) && v == EVCAT_ALL, "EVCAT_ALL");
+    CHECK(abi_constant(&r, "event", "EVENT_WEAK_DEAD", &v) && v == EVENT_WEAK_DEAD, "EVENT_WEAK_DEAD");
+    CHECK(abi_constant(&r, "event", "EVENT_CAF_LOCK", &v) && v == EVENT_CAF_LOCK, "EVENT_CAF_LOCK");
 
     rts_frame_pop(f);
     abi_close(&r);

@@ -26,7 +26,7 @@
 
 #define RTS_DBG_MAGIC        "RTSDBGv1"    /* 8 bytes, no NUL */
 #define RTS_DBG_ABI_MAJOR    1             /* incompatible changes */
-#define RTS_DBG_ABI_MINOR    0             /* additions only */
+#define RTS_DBG_ABI_MINOR    1             /* additions only (1: weak/CAF/sanity events, CAF list, gc_count) */
 #define RTS_DBG_NOTE_OWNER   "rtsdb"
 #define NT_RTSDB_ABI         0x52545344    /* 'RTSD' */
 #define RTS_DBG_BYTE_ORDER_LITTLE 1
