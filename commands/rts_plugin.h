@@ -45,6 +45,26 @@ DecodeOut rts_out(RtsPlugin *pl, struct rtsdb_session *s);
  * error. */
 int rts_parse_addr(RtsPlugin *pl, struct rtsdb_session *s, const char *arg, uint64_t *out);
 
+/* A thread argument: a thread id (#N, or a decimal below 2^20) or an
+ * address or expression as rts_parse_addr takes it (Note [Naming a
+ * thread], rts_plugin.c).  0 with *tso set, or -1 after a one-line error. */
+int rts_parse_tso(RtsPlugin *pl, struct rtsdb_session *s, const char *arg, uint64_t *tso);
+
+/* Completion of a thread argument: the ids of the target's threads as #N
+ * (state is the RtsPlugin). */
+void rts_complete_tso(struct rtsdb_session *s, const char *text, void (*add)(const char *cand, void *arg),
+                      void *arg, void *state);
+
+/* a past its leading blanks and tabs ("" for NULL). */
+const char *rts_skip_blanks(const char *a);
+
+/* A JSON member key (NULL inside an array) holding the address v as
+ * "0x..." text. */
+void rts_json_addr(RtsPlugin *pl, struct rtsdb_session *s, const char *key, uint64_t v);
+
+/* Register the n commands of a group, each with pl as its state. */
+void rts_register_commands(RtsPlugin *pl, const struct rtsdb_plugin_command *cmds, size_t n);
+
 /* Command groups (each in its own file). */
 void rts_basic_register(RtsPlugin *pl);
 void rts_heap_register(RtsPlugin *pl);

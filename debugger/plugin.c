@@ -345,6 +345,26 @@ static int api_evaluate(struct rtsdb_session *rs, const char *expr, uint64_t *va
     return 0;
 }
 
+/* Traps are internal breakpoints (negative numbers): hidden from "info
+ * breakpoints" and "delete", never re-resolved, and a hit that no plugin
+ * watch claims resumes silently (see breakpoint_event in infrun.c). */
+static int api_add_trap(struct rtsdb_session *rs, uint64_t addr)
+{
+    struct breakpoint *bp = bp_create(&infrun_of(S(rs))->bps, BP_BREAKPOINT, "plugin trap", true);
+    if (!bp)
+        return -ENOMEM;
+    bp_add_location(bp, addr);
+    return -bp->num;
+}
+
+static void api_remove_trap(struct rtsdb_session *rs, int handle)
+{
+    struct bp_table *tab = &infrun_of(S(rs))->bps;
+    struct breakpoint *bp = handle > 0 ? bp_find(tab, -handle) : NULL;
+    if (bp)
+        bp_delete(tab, bp);     /* int3s are out while stopped: nothing to restore */
+}
+
 static void fill_api(struct session *s, struct rtsdb_api *api)
 {
     memset(api, 0, sizeof *api);
@@ -376,6 +396,8 @@ static void fill_api(struct session *s, struct rtsdb_api *api)
     api->execute = api_execute;
     api->resume_and_wait = api_resume_and_wait;
     api->evaluate = api_evaluate;
+    api->add_trap = api_add_trap;
+    api->remove_trap = api_remove_trap;
 }
 
 /* ---- loading ---- */

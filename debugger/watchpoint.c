@@ -142,12 +142,22 @@ int watch_command(struct session *s, enum bp_kind kind, const char *args)
         cmd_error(s, "%s", err);
         return -1;
     }
-    if (v.loc != VAL_MEMORY) {
+    /* A plugin's mechanism watches what the expression names by its own
+     * rules (watch -evac 0x4200001000, or a whole closure): any value will
+     * do, it gets the lvalue's address when there is one and re-evaluates. */
+    bool by_plugin = plugin != NULL;
+    if (v.loc != VAL_MEMORY && !by_plugin) {
         cmd_error(s, "Cannot watch constant value `%s'.", expr);
         return -1;
     }
+    if (v.loc != VAL_MEMORY)
+        v.addr = 0;
     size_t len = v.type ? v.type->size : 0;
-    if (len == 0 || len > WATCH_MAX_LEN) {
+    if (by_plugin && len > WATCH_MAX_LEN)
+        len = WATCH_MAX_LEN;
+    if (by_plugin && v.addr == 0)
+        len = 0;
+    if (!by_plugin && (len == 0 || len > WATCH_MAX_LEN)) {
         cmd_error(s, "Cannot watch `%s': its size (%zu bytes) must be 1 to %d bytes.", expr, len,
                   WATCH_MAX_LEN);
         return -1;
@@ -162,7 +172,7 @@ int watch_command(struct session *s, enum bp_kind kind, const char *args)
     w->addr = v.addr;
     w->len = len;
     w->type = v.type;
-    if (s->target->ops->read_memory(s->target, w->addr, w->old, len) < 0) {
+    if (len > 0 && s->target->ops->read_memory(s->target, w->addr, w->old, len) < 0) {
         cmd_error(s, "Cannot access memory at address 0x%llx", (unsigned long long)w->addr);
         free(w);
         return -1;

@@ -12,10 +12,8 @@ examples_gcstress_SOURCES = examples/gcstress.c
 examples_gcstress_LDADD = $(EXAMPLE_LIBS)
 examples_gcstress_LDFLAGS = $(AM_LDFLAGS) $(EXAMPLE_LINK_FLAGS)
 
-demo: all
-	@echo "make demo: the workshop demo lands with issue 7; running gcstress -s meanwhile"
-	./examples/gcstress 1 3000 +RTS -s -RTS
-.PHONY: demo
 include examples/mvar.mk
 include examples/sched.mk
 include examples/weak.mk
+include examples/thunk.mk
+include examples/demos/demos.mk

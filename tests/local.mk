@@ -18,3 +18,6 @@ include tests/abi/abi.mk
 include tests/bench/conc.mk
 include tests/unit/weak.mk
 include tests/unit/gcbug.mk
+include tests/unit/thunk.mk
+include tests/bench/recorder.mk
+include tests/bench/peek.mk

@@ -26,7 +26,7 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
-#define RTSDB_PLUGIN_API_VERSION 2
+#define RTSDB_PLUGIN_API_VERSION 3
 
 struct rtsdb_session;   /* opaque: the debugger's session */
 
@@ -105,6 +105,16 @@ struct rtsdb_api {
      * value).  0, or -1 with a one-line reason in errbuf. */
     int (*evaluate)(struct rtsdb_session *s, const char *expr, uint64_t *value,
                     char *errbuf, size_t errlen);
+
+    /* --- version 3 --- */
+    /* A trap for a watch mechanism: a silent internal breakpoint at addr (a
+     * function the program calls when something watched happens, such as
+     * the runtime's rts_dbg_trap).  A thread that reaches it stops, every
+     * plugin watch's check_stop is asked, and when none claims the stop the
+     * program resumes with nothing reported.  Returns a handle (> 0) for
+     * remove_trap, or -errno. */
+    int (*add_trap)(struct rtsdb_session *s, uint64_t addr);
+    void (*remove_trap)(struct rtsdb_session *s, int handle);
 };
 
 typedef int (*rtsdb_plugin_init_fn)(const struct rtsdb_api *api, void **plugin_state);
