@@ -1,0 +1,562 @@
+/* Check.c — rts/sm/Sanity.c's checks over the ABI, reporting every
+ * violation (Check.h).  The wording of each message is Sanity.c's, so a
+ * line from `rts sanity` greps like the runtime's own -DS report. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "Check.h"
+#include "Decode.h"
+#include "HeapWalk.h"
+
+#define FILL_WORD 0xaaaaaaaaaaaaaaaaULL
+#define WALK_LIMIT 10000000u
+
+typedef struct Checker {
+    AbiReader *r;
+    void (*report)(void *ctx, const char *line);
+    void *ctx;
+    unsigned long max_report;
+    CheckStats *st;
+    uint64_t heap_lo, heap_hi, end_tso_queue, mblock_mask, first_block_off;
+    int64_t bf_free, bf_large, bf_pinned;
+    int t_tso, t_stack, t_mvar_q, t_mvar_clean, t_mvar_dirty, t_weak, t_dead_weak, t_arr_words,
+        t_mutvar_clean, t_mutvar_dirty, t_arr_clean, t_arr_dirty, t_bq;
+    uint64_t bq_clean_info;
+    int64_t wb_mvar, wb_mvar_read, stack_dirty;
+    /* the MVar queues already checked, with the TSOs queued on each
+     * (several threads blocked on one MVar check its queue once) */
+    struct checked_mvar { uint64_t mvar; uint64_t *tsos; size_t n; } *mvars;
+    size_t n_mvars, cap_mvars;
+    /* the mut lists: (object, generation), open addressing */
+    uint64_t *mut_obj;
+    uint8_t *mut_gen;
+    size_t mut_size;
+} Checker;
+
+/* ---- reporting ---- */
+
+/* "MVAR_CLEAN 0x... (gen 1, clean)", as sanity_fail describes an object. */
+static void describe(Checker *k, uint64_t obj, char *buf, size_t len);
+
+static void violation(Checker *k, uint64_t obj, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void violation(Checker *k, uint64_t obj, const char *field, const char *fmt, ...)
+{
+    char what[512], objdesc[160] = "", line[800];
+    va_list ap;
+    k->st->violations++;
+    if (k->max_report && k->st->reported >= k->max_report) return;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (obj) describe(k, obj, objdesc, sizeof objdesc);
+    snprintf(line, sizeof line, "%s%s%s%s%s", objdesc, field ? " field " : "", field ? field : "",
+             objdesc[0] ? ": " : "", what);
+    k->st->reported++;
+    k->report(k->ctx, line);
+}
+
+/* ---- what the runtime knows from inside, rebuilt from the table ---- */
+
+static bool in_heap(Checker *k, uint64_t p) { return p >= k->heap_lo && p < k->heap_hi; }
+
+static const char *type_name(Checker *k, uint32_t t)
+{
+    const char *n = abi_constant_name(k->r, "closure_type", t);
+    return n ? n : "?";
+}
+
+/* Closure type at p (header read and known), or -1. */
+static int type_at(Checker *k, uint64_t p)
+{
+    uint64_t info = 0;
+    if (abi_read(k->r, p, &info, 8) < 0) return -1;
+    const AbiInfo *it = abi_info(k->r, info);
+    return it ? (int)it->type : -1;
+}
+
+static int gen_at(Checker *k, uint64_t p)
+{
+    uint64_t g = 0;
+    if (!in_heap(k, p) || abi_get(k->r, abi_bdescr(k->r, p), "bdescr", "gen_no", &g) < 0) return -1;
+    return (int)g;
+}
+
+/* "clean" / "dirty" for the objects that have the distinction (closureCleanDirty). */
+static const char *clean_dirty(Checker *k, uint64_t p, int t)
+{
+    uint64_t v = 0, info = 0;
+    if (t == k->t_mutvar_clean || t == k->t_mvar_clean || t == k->t_arr_clean) return "clean";
+    if (t == k->t_mutvar_dirty || t == k->t_mvar_dirty || t == k->t_arr_dirty) return "dirty";
+    if (t == k->t_bq) {
+        abi_read(k->r, p, &info, 8);
+        return info == k->bq_clean_info ? "clean" : "dirty";
+    }
+    if (t == k->t_tso) {
+        abi_get(k->r, p, "StgTSO", "dirty", &v);
+        return v ? "dirty" : "clean";
+    }
+    if (t == k->t_stack) {
+        abi_get(k->r, p, "StgStack", "dirty", &v);
+        return (v & (uint64_t)k->stack_dirty) ? "dirty" : "clean";
+    }
+    return NULL;
+}
+
+static void describe(Checker *k, uint64_t obj, char *buf, size_t len)
+{
+    int t = type_at(k, obj);
+    if (t < 0) {
+        snprintf(buf, len, "object 0x%" PRIx64, obj);
+        return;
+    }
+    const char *cd = clean_dirty(k, obj, t);
+    int g = gen_at(k, obj);
+    char where[16] = "static";
+    if (g >= 0) snprintf(where, sizeof where, "gen %d", g);
+    snprintf(buf, len, "%s 0x%" PRIx64 " (%s%s%s)", type_name(k, (uint32_t)t), obj, where, cd ? ", " : "",
+             cd ? cd : "");
+}
+
+/* Is q a pointer we may follow (Sanity.c's bad_pointer)?  NULL if so. */
+static const char *bad_pointer(Checker *k, uint64_t q)
+{
+    uint64_t info = 0;
+    if (q == 0) return NULL;
+    if (q == FILL_WORD) return "holds the 0xaa fill of freed memory (dangling pointer)";
+    if (q & 7) return "is not word-aligned";
+    if (in_heap(k, q)) {
+        uint64_t bd = abi_bdescr(k->r, q), start, free, flags, blocks;
+        if ((q & k->mblock_mask) < k->first_block_off ||
+            abi_get(k->r, bd, "bdescr", "start", &start) < 0 || abi_get(k->r, bd, "bdescr", "free", &free) < 0 ||
+            abi_get(k->r, bd, "bdescr", "flags", &flags) < 0 || abi_get(k->r, bd, "bdescr", "blocks", &blocks) < 0)
+            return "points into a megablock's descriptor area or uncommitted heap";
+        if (free == UINT64_MAX || (flags & (uint64_t)k->bf_free)) return "points into a free block (dangling pointer)";
+        if (blocks == 0) return "points into the middle of a block group";
+        if (q < start || q >= free) return "points beyond its block's free pointer";
+        if (abi_read(k->r, q, &info, 8) < 0) return "points to unreadable memory";
+        if (info & 1) return "points to an evacuated object (forwarding pointer)";
+        if (!abi_info(k->r, info)) return "points to an object whose header is not an info pointer";
+        return NULL;
+    }
+    if (abi_read(k->r, q, &info, 8) < 0) return "points outside the heap and the static area";
+    if (!abi_info(k->r, info)) return "points to a static object whose header is not an info pointer";
+    return NULL;
+}
+
+static size_t ptr_hash(uint64_t p, size_t size)
+{
+    return (size_t)((p >> 3) * 0x9E3779B97F4A7C15ULL >> 20) & (size - 1);
+}
+
+static void mut_add(Checker *k, uint64_t p, uint32_t gen)
+{
+    for (size_t i = ptr_hash(p, k->mut_size);; i = (i + 1) & (k->mut_size - 1)) {
+        if (k->mut_obj[i] == p) return;
+        if (k->mut_obj[i] == 0) {
+            k->mut_obj[i] = p;
+            k->mut_gen[i] = (uint8_t)gen;
+            return;
+        }
+    }
+}
+
+static bool on_mut_list(Checker *k, uint64_t p, uint32_t gen)
+{
+    if (!k->mut_size) return false;
+    for (size_t i = ptr_hash(p, k->mut_size);; i = (i + 1) & (k->mut_size - 1)) {
+        if (k->mut_obj[i] == p) return k->mut_gen[i] == gen;
+        if (k->mut_obj[i] == 0) return false;
+    }
+}
+
+/* ---- the mut lists (checkMutableLists) ---- */
+
+typedef void (*mut_entry_fn)(Checker *k, uint32_t cap, uint32_t gen, uint64_t slot, uint64_t entry);
+
+static unsigned long for_each_mut_entry(Checker *k, mut_entry_fn fn)
+{
+    unsigned long n = 0;
+    uint32_t ncaps = 0, ng = hw_n_generations(k->r);
+    hw_capability(k->r, 0, &ncaps);
+    for (uint32_t i = 0; i < ncaps; i++) {
+        uint64_t cap = hw_capability(k->r, i, &ncaps), lists = 0;
+        if (!cap || abi_get(k->r, cap, "Capability", "mut_lists", &lists) < 0 || !lists) continue;
+        for (uint32_t g = 1; g < ng; g++) {
+            uint64_t bd = 0;
+            if (abi_read(k->r, lists + 8ull * g, &bd, 8) < 0) continue;
+            for (unsigned nb = 0; bd; nb++) {
+                uint64_t start = 0, free = 0;
+                if (nb > WALK_LIMIT / 1000 || abi_get(k->r, bd, "bdescr", "start", &start) < 0 ||
+                    abi_get(k->r, bd, "bdescr", "free", &free) < 0 || free < start || free - start > (1u << 24)) {
+                    if (fn) violation(k, 0, NULL, "mut list of cap %u gen %u: bad block 0x%" PRIx64, i, g, bd);
+                    break;
+                }
+                for (uint64_t e = start; e < free; e += 8) {
+                    uint64_t p = 0;
+                    if (abi_read(k->r, e, &p, 8) < 0) break;
+                    n++;
+                    if (fn) fn(k, i, g, e, p);
+                }
+                if (abi_get(k->r, bd, "bdescr", "link", &bd) < 0) break;
+            }
+        }
+    }
+    return n;
+}
+
+static void check_mut_entry(Checker *k, uint32_t cap, uint32_t g, uint64_t slot, uint64_t p)
+{
+    (void)slot;
+    const char *why = bad_pointer(k, p);
+    if (!why && (p == 0 || !in_heap(k, p))) why = "is not a heap object";
+    if (why) {
+        violation(k, 0, NULL, "mut list of cap %u gen %u: entry 0x%" PRIx64 " %s", cap, g, p, why);
+        return;
+    }
+    int pg = gen_at(k, p);
+    if (pg != (int)g)
+        violation(k, p, "mut list entry", "on the mut list of cap %u gen %u but lives in gen %d", cap, g, pg);
+    mut_add(k, p, g);
+}
+
+static void check_mutable_lists(Checker *k)
+{
+    unsigned long entries = for_each_mut_entry(k, NULL);
+    k->mut_size = 64;
+    while (k->mut_size < 2 * entries) k->mut_size *= 2;
+    k->mut_obj = calloc(k->mut_size, sizeof *k->mut_obj);
+    k->mut_gen = calloc(k->mut_size, 1);
+    if (!k->mut_obj || !k->mut_gen) {
+        k->mut_size = 0;
+        return;
+    }
+    k->st->mut_entries = (long)for_each_mut_entry(k, check_mut_entry);
+}
+
+/* ---- one pointer field (check_field) ---- */
+
+static void check_field(void *ctx, uint64_t obj, uint64_t slot, uint64_t q, const char *field)
+{
+    Checker *k = ctx;
+    (void)slot;
+    const char *why = bad_pointer(k, q);
+    if (why) {
+        violation(k, obj, field, "0x%" PRIx64 " %s", q, why);
+        return;
+    }
+    if (q == 0 || !in_heap(k, q) || !in_heap(k, obj)) return;
+    /* The remembered-set invariant (DESIGN §4.3). */
+    int og = gen_at(k, obj), tg = gen_at(k, q);
+    if (og > tg && tg >= 0) {
+        int t = type_at(k, obj);
+        const char *cd = t >= 0 ? clean_dirty(k, obj, t) : NULL;
+        if (!on_mut_list(k, obj, (uint32_t)og))
+            violation(k, obj, field, "old-to-young pointer (gen %d -> gen %d) but the object is not on the mut list of gen %d (missing write barrier)",
+                      og, tg, og);
+        else if (cd && strcmp(cd, "clean") == 0)
+            violation(k, obj, field, "old-to-young pointer (gen %d -> gen %d) from a CLEAN object", og, tg);
+    }
+}
+
+/* ---- TSOs, MVar queues (checkTSO, checkBlockedOnMVar, checkMVarQueue) ---- */
+
+static void check_tso(Checker *k, uint64_t tso)
+{
+    uint64_t wb = 0, link = 0, stack = 0, id = 0;
+    abi_get(k->r, tso, "StgTSO", "why_blocked", &wb);
+    abi_get(k->r, tso, "StgTSO", "_link", &link);
+    abi_get(k->r, tso, "StgTSO", "stackobj", &stack);
+    abi_get(k->r, tso, "StgTSO", "id", &id);
+    if (!abi_constant_name(k->r, "why_blocked", (int64_t)wb))
+        violation(k, tso, "why_blocked", "invalid why_blocked %" PRIu64, wb);
+    if (link && link != k->end_tso_queue && !bad_pointer(k, link)) {
+        int lt = type_at(k, link);
+        if (lt != k->t_tso && lt != k->t_mvar_q)
+            violation(k, tso, "_link", "_link is a %s, not END_TSO_QUEUE, a TSO or an MVAR_TSO_QUEUE",
+                      type_name(k, (uint32_t)lt));
+    }
+    if (!stack || bad_pointer(k, stack) || type_at(k, stack) != k->t_stack)
+        violation(k, tso, "stackobj", "stackobj is not a STACK");
+}
+
+static void queued(struct checked_mvar *m, uint64_t tso)
+{
+    if ((m->n & (m->n + 1)) == 0 || m->n == 0) {     /* grow at 0, 1, 3, 7... */
+        uint64_t *n = realloc(m->tsos, (2 * m->n + 2) * sizeof *n);
+        if (!n) return;
+        m->tsos = n;
+    }
+    m->tsos[m->n++] = tso;
+}
+
+/* Check that the MVar's queue is well formed (reporting what is not) and
+ * record the TSOs queued on it in m. */
+static void check_mvar_queue(Checker *k, uint64_t mvar, struct checked_mvar *m)
+{
+    uint64_t q = 0, tail = 0, last = 0;
+    abi_get(k->r, mvar, "StgMVar", "head", &q);
+    abi_get(k->r, mvar, "StgMVar", "tail", &tail);
+    if (q == k->end_tso_queue) {
+        if (tail != k->end_tso_queue)
+            violation(k, mvar, "tail", "queue is empty (head is END_TSO_QUEUE) but tail is not");
+        return;
+    }
+    for (uint32_t n = 0; q != k->end_tso_queue; n++) {
+        const char *fname = last ? "link" : "head";
+        uint64_t from = last ? last : mvar, tso = 0, wb = 0, bi = 0, id = 0;
+        const char *why = bad_pointer(k, q);
+        if (q == 0) why = "is NULL instead of END_TSO_QUEUE";
+        if (why) {
+            violation(k, from, fname, "MVar 0x%" PRIx64 " queue: 0x%" PRIx64 " %s", mvar, q, why);
+            return;
+        }
+        int t = type_at(k, q);
+        if (t != k->t_mvar_q) {
+            violation(k, from, fname, "MVar 0x%" PRIx64 " queue: node is a %s, not an MVAR_TSO_QUEUE", mvar,
+                      type_name(k, (uint32_t)t));
+            return;
+        }
+        abi_get(k->r, q, "StgMVarTSOQueue", "tso", &tso);
+        if (!tso || bad_pointer(k, tso) || type_at(k, tso) != k->t_tso) {
+            violation(k, q, "tso", "MVar 0x%" PRIx64 " queue: node does not hold a TSO", mvar);
+        } else {
+            abi_get(k->r, tso, "StgTSO", "why_blocked", &wb);
+            abi_get(k->r, tso, "StgTSO", "block_info", &bi);
+            abi_get(k->r, tso, "StgTSO", "id", &id);
+            if ((int64_t)wb != k->wb_mvar && (int64_t)wb != k->wb_mvar_read)
+                violation(k, q, "tso", "MVar 0x%" PRIx64 " queue: TSO %" PRIu64 " is not blocked on an MVar (why_blocked %" PRIu64 ")",
+                          mvar, id, wb);
+            else if (bi != mvar)
+                violation(k, q, "tso", "MVar 0x%" PRIx64 " queue: TSO %" PRIu64 " has block_info 0x%" PRIx64 ", not this MVar",
+                          mvar, id, bi);
+        }
+        queued(m, tso);
+        last = q;
+        if (abi_get(k->r, q, "StgMVarTSOQueue", "link", &q) < 0) return;
+        if (n > 100000) {
+            violation(k, mvar, "head", "queue does not end after %u nodes (cycle)", n);
+            return;
+        }
+    }
+    if (tail != last)
+        violation(k, mvar, "tail", "tail is not the last node of the queue (last is 0x%" PRIx64 ")", last);
+}
+
+/* Is tso in the queue of mvar?  Checks the queue the first time. */
+static bool in_mvar_queue(Checker *k, uint64_t mvar, uint64_t tso)
+{
+    struct checked_mvar *m = NULL;
+    for (size_t i = 0; i < k->n_mvars && !m; i++)
+        if (k->mvars[i].mvar == mvar) m = &k->mvars[i];
+    if (!m) {
+        if (k->n_mvars == k->cap_mvars) {
+            size_t ncap = k->cap_mvars ? 2 * k->cap_mvars : 16;
+            struct checked_mvar *n = realloc(k->mvars, ncap * sizeof *n);
+            if (!n) return true;            /* out of memory: do not accuse */
+            k->mvars = n;
+            k->cap_mvars = ncap;
+        }
+        m = &k->mvars[k->n_mvars++];
+        *m = (struct checked_mvar){ mvar, NULL, 0 };
+        check_mvar_queue(k, mvar, m);
+    }
+    for (size_t i = 0; i < m->n; i++)
+        if (m->tsos[i] == tso) return true;
+    return false;
+}
+
+static void check_blocked_on_mvar(Checker *k, uint64_t tso)
+{
+    uint64_t wb = 0, m = 0, link = 0, id = 0;
+    abi_get(k->r, tso, "StgTSO", "why_blocked", &wb);
+    if ((int64_t)wb != k->wb_mvar && (int64_t)wb != k->wb_mvar_read) return;
+    abi_get(k->r, tso, "StgTSO", "_link", &link);
+    if (link == k->end_tso_queue) return;       /* performed; MSG_TRY_WAKEUP on its way */
+    abi_get(k->r, tso, "StgTSO", "block_info", &m);
+    abi_get(k->r, tso, "StgTSO", "id", &id);
+    const char *why = bad_pointer(k, m);
+    if (!why && (m == 0 || !in_heap(k, m))) why = "is not a heap object";
+    if (why) {
+        violation(k, tso, "block_info", "TSO %" PRIu64 " is blocked on an MVar but block_info 0x%" PRIx64 " %s", id, m, why);
+        return;
+    }
+    int t = type_at(k, m);
+    if (t != k->t_mvar_clean && t != k->t_mvar_dirty) {
+        violation(k, tso, "block_info", "TSO %" PRIu64 " is blocked on an MVar but block_info is a %s", id,
+                  type_name(k, (uint32_t)t));
+        return;
+    }
+    if (!in_mvar_queue(k, m, tso))
+        violation(k, tso, "block_info", "TSO %" PRIu64 " is blocked on MVar 0x%" PRIx64 " (queue node 0x%" PRIx64 ") but is not in its queue",
+                  id, m, link);
+}
+
+/* ---- the heap walk (checkHeapChain, checkLargeObjects, checkClosure) ---- */
+
+static bool check_block(void *ctx, AbiReader *r, const HwBlock *b)
+{
+    Checker *k = ctx;
+    (void)r;
+    uint32_t want = b->gen < 0 ? 0 : (uint32_t)b->gen;
+    k->st->blocks++;
+    if (b->free == UINT64_MAX || (b->flags & (uint64_t)k->bf_free))
+        violation(k, 0, NULL, "free block 0x%" PRIx64 " on %s", b->bd, b->where);
+    else if (b->gen_no != want)
+        violation(k, 0, NULL, "block 0x%" PRIx64 " on %s has gen_no %u", b->bd, b->where, b->gen_no);
+    if (b->blocks == 0 || (b->free != UINT64_MAX && (b->free < b->start ||
+                                                     b->free - b->start > ((uint64_t)b->blocks << k->r->block_shift))))
+        violation(k, 0, NULL, "block 0x%" PRIx64 " on %s has a bad free pointer or size", b->bd, b->where);
+    if (b->large && !(b->flags & (uint64_t)k->bf_large))
+        violation(k, 0, NULL, "block 0x%" PRIx64 " on %s is not BF_LARGE", b->bd, b->where);
+    return true;
+}
+
+static bool check_object(void *ctx, AbiReader *r, const HwBlock *b, const DecClosure *c, uint64_t words)
+{
+    Checker *k = ctx;
+    char why[200];
+    uint64_t bad = 0;
+    (void)words;
+    k->st->objects++;
+    if (c->forwarded) {
+        violation(k, c->addr, NULL, "forwarding pointer left in the heap");
+        return true;
+    }
+    const char *tn = c->type_name;
+    if (!strcmp(tn, "CONSTR_STATIC") || !strcmp(tn, "FUN_STATIC") || !strcmp(tn, "THUNK_STATIC") ||
+        !strcmp(tn, "IND_STATIC") || !strcmp(tn, "UPDATE_FRAME") || !strcmp(tn, "ROOT_FRAME") ||
+        !strcmp(tn, "STOP_FRAME") || !strcmp(tn, "RET_SMALL")) {
+        violation(k, c->addr, NULL, "a %s cannot live in the heap", tn);
+        return true;
+    }
+    if (b->large && (b->flags & (uint64_t)k->bf_pinned) && (int)c->it->type != k->t_arr_words)
+        violation(k, c->addr, NULL, "pinned block holds a non-ARR_WORDS");
+    if (hw_for_each_ptr_field(r, c->addr, c->it, check_field, k, why, sizeof why, &bad) < 0)
+        violation(k, c->addr, "stack", "%s (at 0x%" PRIx64 ")", why, bad);
+    if ((int)c->it->type == k->t_tso) check_tso(k, c->addr);
+    return true;
+}
+
+static void walk_problem(void *ctx, AbiReader *r, uint64_t obj, uint64_t slot, const char *what)
+{
+    Checker *k = ctx;
+    (void)r;
+    (void)slot;
+    if (obj) violation(k, 0, NULL, "0x%" PRIx64 ": %s", obj, what);
+    else violation(k, 0, NULL, "%s", what);
+}
+
+/* ---- thread and weak lists (checkThreadList, checkGenWeakPtrList) ---- */
+
+static void check_thread_list(Checker *k, uint32_t g, uint64_t gen)
+{
+    uint64_t t = 0;
+    abi_get(k->r, gen, "generation", "threads", &t);
+    for (unsigned long n = 0; t != k->end_tso_queue; n++) {
+        const char *why = t ? bad_pointer(k, t) : "is NULL instead of END_TSO_QUEUE";
+        if (why || type_at(k, t) != k->t_tso) {
+            violation(k, 0, "threads", "thread list of gen %u: 0x%" PRIx64 " %s", g, t, why ? why : "is not a TSO");
+            return;
+        }
+        k->st->threads++;
+        uint64_t id = 0;
+        abi_get(k->r, t, "StgTSO", "id", &id);
+        int tg = gen_at(k, t);
+        if (tg != (int)g)
+            violation(k, t, "global_link", "TSO %" PRIu64 " is on the thread list of gen %u but lives in gen %d", id, g, tg);
+        check_blocked_on_mvar(k, t);
+        if (abi_get(k->r, t, "StgTSO", "global_link", &t) < 0 || n > WALK_LIMIT) {
+            violation(k, 0, "threads", "thread list of gen %u does not end", g);
+            return;
+        }
+    }
+}
+
+static void check_weak_list(Checker *k, uint32_t g, uint64_t gen)
+{
+    static const char *const fields[] = { "cfinalizers", "key", "value", "finalizer" };
+    uint64_t w = 0;
+    abi_get(k->r, gen, "generation", "weak_ptr_list", &w);
+    for (unsigned long n = 0; w; n++) {
+        const char *why = bad_pointer(k, w);
+        if (why || !in_heap(k, w)) {
+            violation(k, 0, "weak_ptr_list", "weak list of gen %u: 0x%" PRIx64 " %s", g, w, why ? why : "is not a heap object");
+            return;
+        }
+        k->st->weaks++;
+        int t = type_at(k, w), wg = gen_at(k, w);
+        if (t != k->t_weak && t != k->t_dead_weak)
+            violation(k, w, NULL, "on the weak list of gen %u but not a WEAK", g);
+        if (wg != (int)g)
+            violation(k, w, NULL, "on the weak list of gen %u but lives in gen %d", g, wg);
+        if (t == k->t_weak) {
+            for (int i = 0; i < 4; i++) {
+                const AbiField *f = abi_field(k->r, "StgWeak", fields[i]);
+                uint64_t v = 0;
+                if (f && abi_read_field(k->r, w, f, &v) == 0) check_field(k, w, w + f->offset, v, fields[i]);
+            }
+        }
+        if (abi_get(k->r, w, "StgWeak", "link", &w) < 0 || n > WALK_LIMIT) {
+            violation(k, 0, "weak_ptr_list", "weak list of gen %u does not end", g);
+            return;
+        }
+    }
+}
+
+int check_heap(AbiReader *r, void (*report)(void *ctx, const char *line), void *ctx, unsigned long max_report,
+               CheckStats *stats)
+{
+    Checker k = { .r = r, .report = report, .ctx = ctx, .max_report = max_report, .st = stats };
+    memset(stats, 0, sizeof *stats);
+    if (!hw_generation(r, 0)) {
+        report(ctx, "the generations are not set up (runtime not started?)");
+        return -1;
+    }
+    hw_cache_begin(r);
+    dec_global_ptr(r, "mblock_address_space_begin", &k.heap_lo);
+    dec_global_ptr(r, "mblock_address_space_end", &k.heap_hi);
+    k.end_tso_queue = hw_end_tso_queue(r);
+    k.mblock_mask = (1ull << r->mblock_shift) - 1;
+    k.first_block_off = r->first_block_off;
+    abi_constant(r, "block_flag", "BF_FREE", &k.bf_free);
+    abi_constant(r, "block_flag", "BF_LARGE", &k.bf_large);
+    abi_constant(r, "block_flag", "BF_PINNED", &k.bf_pinned);
+    abi_constant(r, "geometry", "STACK_DIRTY", &k.stack_dirty);
+    k.wb_mvar = k.wb_mvar_read = -1;
+    abi_constant(r, "why_blocked", "BlockedOnMVar", &k.wb_mvar);
+    abi_constant(r, "why_blocked", "BlockedOnMVarRead", &k.wb_mvar_read);
+    k.t_tso = hw_type(r, "TSO");
+    k.t_stack = hw_type(r, "STACK");
+    k.t_mvar_q = hw_type(r, "MVAR_TSO_QUEUE");
+    k.t_mvar_clean = hw_type(r, "MVAR_CLEAN");
+    k.t_mvar_dirty = hw_type(r, "MVAR_DIRTY");
+    k.t_weak = hw_type(r, "WEAK");
+    k.t_dead_weak = hw_type(r, "DEAD_WEAK");
+    k.t_arr_words = hw_type(r, "ARR_WORDS");
+    k.t_mutvar_clean = hw_type(r, "MUT_VAR_CLEAN");
+    k.t_mutvar_dirty = hw_type(r, "MUT_VAR_DIRTY");
+    k.t_arr_clean = hw_type(r, "MUT_ARR_PTRS_CLEAN");
+    k.t_arr_dirty = hw_type(r, "MUT_ARR_PTRS_DIRTY");
+    k.t_bq = hw_type(r, "BLOCKING_QUEUE");
+    for (uint32_t i = 0; i < r->n_infos; i++)
+        if (!strcmp(r->infos[i].name, "stg_BLOCKING_QUEUE_CLEAN_info")) k.bq_clean_info = r->infos[i].addr;
+
+    check_mutable_lists(&k);
+    HwVisitor v = { .block = check_block, .object = check_object, .problem = walk_problem, .ctx = &k };
+    hw_walk_heap(r, &v);
+    uint32_t ng = hw_n_generations(r);
+    for (uint32_t g = 0; g < ng; g++) {
+        uint64_t gen = hw_generation(r, g);
+        check_thread_list(&k, g, gen);
+        check_weak_list(&k, g, gen);
+    }
+    for (size_t i = 0; i < k.n_mvars; i++) free(k.mvars[i].tsos);
+    free(k.mvars);
+    free(k.mut_obj);
+    free(k.mut_gen);
+    hw_cache_end(r);
+    return 0;
+}
