@@ -17,7 +17,8 @@
 # DEMO_ARGS replace the program (the integration test uses a planted MVar).
 . "$(dirname "$0")/lib.sh"
 
-RTS_COMMON="-N2 -G3 -DS --record=mvar,gc,sanity"
+RTS_BASE="-N2 -G3 -DS --record=mvar,gc,sanity"
+RTS_COMMON=$RTS_BASE
 case ${DEMO_18919:-repro} in
 pipeline)
     PROG="$top_builddir/examples/pipeline/pipeline"
@@ -37,6 +38,7 @@ esac
 # tests/integration/demo_18919.sh checks the steps on a planted MVar:
 if [ -n "${DEMO_PROG:-}" ]; then
     PROG=$DEMO_PROG ARGS=${DEMO_ARGS:-} WHAT="$DEMO_PROG (a planted broken MVar, to test the steps)"
+    RTS_COMMON=$RTS_BASE
 fi
 
 say "GHC #18919: a CLEAN MVar in an old generation whose queue holds a younger node."
