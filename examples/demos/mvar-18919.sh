@@ -38,7 +38,7 @@ esac
 # tests/integration/demo_18919.sh checks the steps on a planted MVar:
 if [ -n "${DEMO_PROG:-}" ]; then
     PROG=$DEMO_PROG ARGS=${DEMO_ARGS:-} WHAT="$DEMO_PROG (a planted broken MVar, to test the steps)"
-    RTS_COMMON=$RTS_BASE
+    RTS_COMMON="-N1 -G3 -DS --record=mvar,gc,sanity"   # one capability: a deterministic transcript
 fi
 
 say "GHC #18919: a CLEAN MVar in an old generation whose queue holds a younger node."

@@ -21,6 +21,7 @@ mask() {
         -e 's#(^|[ (])(/[^ /]+)+/([^ /]+)#\1\3#g' \
         -e '/^\(debug-register watchpoints/d' \
         -e 's/(process|pid|LWP) [0-9]+/\1 N/g' \
+        -e 's/\bcap [0-9]+\b/cap N/g' \
         -e 's#(/[^ :()]+/)?([A-Za-z0-9_.-]+\.[ch]):[0-9]+#\2:N#g' \
         -e 's/[0-9]+(\.[0-9]+)? ?(ns|us|µs|ms|s)\b/T\2/g' \
         -e '/^#[0-9]+ /d' \
