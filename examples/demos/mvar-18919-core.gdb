@@ -10,5 +10,3 @@ rts bd $mvar
 rts bd ((StgMVar *)$mvar)->head
 rts tso ((StgMVar *)$mvar)->head->tso
 rts trace mvar $mvar
-echo \n>>> Every thread blocked at that moment:\n
-rts threads -b
