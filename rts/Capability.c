@@ -39,12 +39,3 @@ void initCapabilities(uint32_t n)
     MainCapability = capabilities[0];
 }
 
-void freeCapabilities(void)
-{
-    for (uint32_t i = 0; i < n_capabilities; i++)
-        free(capabilities[i]);
-    free(capabilities);
-    capabilities = NULL;
-    MainCapability = NULL;
-    n_capabilities = 0;
-}

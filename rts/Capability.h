@@ -62,6 +62,5 @@ extern Capability *MainCapability;
 /* Create n capabilities (Capability.c); their storage is set up by
  * initStorage, their scheduler state by the scheduler. */
 void initCapabilities(uint32_t n);
-void freeCapabilities(void);
 
 #endif

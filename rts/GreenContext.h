@@ -52,9 +52,6 @@ void greenContextInitNative(GreenContext *ctx);
  * something switches back to `from`, possibly on another OS thread. */
 void greenSwitch(GreenContext *from, GreenContext *to);
 
-/* The context running on the calling OS thread (for the overflow report). */
-GreenContext *greenCurrent(void);
-
 /* Per OS thread: install the alternate signal stack the overflow handler
  * runs on (and, once per process, the SIGSEGV/SIGBUS handler).  Idempotent. */
 void greenInitOSThread(void);

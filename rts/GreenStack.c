@@ -191,11 +191,6 @@ void greenContextInitNative(GreenContext *ctx)
     current_context = ctx;
 }
 
-GreenContext *greenCurrent(void)
-{
-    return current_context;
-}
-
 /* First C frame of every green thread (called by rts_green_trampoline). */
 void greenThreadStart(GreenContext *ctx)
 {

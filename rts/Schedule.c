@@ -361,18 +361,6 @@ const StgInfoTable *lockClosureSpin(StgClosure *p)
     }
 }
 
-bool tryLockClosure(StgClosure *p, const StgInfoTable **info_out)
-{
-    if (n_capabilities == 1) {
-        *info_out = p->header.info;
-        return true;
-    }
-    const StgInfoTable *info =
-        __atomic_exchange_n(&p->header.info, &stg_WHITEHOLE_info, __ATOMIC_ACQUIRE);
-    *info_out = info;
-    return info != &stg_WHITEHOLE_info;
-}
-
 /* ---- leaving a green thread for the scheduler ---- */
 
 /* Switch from the running green thread to its OS thread's scheduler loop;
@@ -986,11 +974,6 @@ static void markTasks(evac_fn evac, void *user)
         if (t->incall_tso != NULL)
             evac(user, (StgClosure **)&t->incall_tso);
     markThreadRecords(evac, user);
-}
-
-void markScheduler(void (*evac)(void *user, StgClosure **root), void *user)
-{
-    markTasks(evac, user);
 }
 
 void initScheduler(void)

@@ -39,7 +39,6 @@ void tryWakeupThread(Capability *cap, StgTSO *tso);
  * returning the header when only one capability runs.  Inline: it is on
  * every MVar operation; the contended case spins out of line. */
 const StgInfoTable *lockClosureSpin(StgClosure *p);
-bool tryLockClosure(StgClosure *p, const StgInfoTable **info_out);
 
 static inline const StgInfoTable *lockClosure(StgClosure *p)
 {
@@ -125,12 +124,6 @@ void stopTheWorld(Capability *cap, void (*leader)(Capability *cap, void *arg),
 /* Collect with the world stopped (rts_gc): generations 0..collect_gen at
  * least, all of them when force_major.  From a green thread or not. */
 void scheduleCollect(uint32_t collect_gen, bool force_major);
-
-/* The scheduler's GC roots: every TSO pointer it holds outside the heap
- * (run queues, current threads, inboxes, threads in foreign calls,
- * joiners).  The GC calls this once per collection (GHC's
- * markCapabilities).  Threads on generation->threads are the GC's. */
-void markScheduler(void (*evac)(void *user, StgClosure **root), void *user);
 
 /* Times a green thread was switched to on capability cap_no, and how many
  * of those were direct hand-offs (tests, benchmarks). */

@@ -209,17 +209,6 @@ void stat_endGC(Capability *cap, gc_thread *leader, uint32_t gen,
     }
 }
 
-void getRtsStats(RtsStats *s)
-{
-    s->gcs = stats.gcs;
-    s->major_gcs = stats.major_gcs;
-    s->allocated_bytes = stats.allocated_words * sizeof(W_);
-    s->copied_bytes = stats.copied_words * sizeof(W_);
-    s->max_live_bytes = stats.max_live_words * sizeof(W_);
-    s->gc_cpu_ns = stats.gc_cpu_ns;
-    s->gc_elapsed_ns = stats.gc_elapsed_ns;
-}
-
 /* 1234567 -> "1,234,567" */
 static const char *commas(uint64_t n, char buf[32])
 {

@@ -37,18 +37,6 @@ void stat_endGC(Capability *cap, gc_thread *leader, uint32_t gen,
 /* Print the -s summary (when asked for).  Called once, by rts_exit. */
 void stat_exit(void);
 
-/* Totals so far, for tests and the debug ABI. */
-typedef struct {
-    uint64_t gcs;                   /* collections */
-    uint64_t major_gcs;
-    uint64_t allocated_bytes;       /* in the heap, up to the last GC */
-    uint64_t copied_bytes;          /* by all GC threads */
-    uint64_t max_live_bytes;        /* after major GCs */
-    uint64_t gc_cpu_ns;             /* summed over GC threads */
-    uint64_t gc_elapsed_ns;
-} RtsStats;
-void getRtsStats(RtsStats *s);
-
 /* Clocks, in nanoseconds. */
 uint64_t getProcessCPUTime(void);
 uint64_t getCurrentThreadCPUTime(void);

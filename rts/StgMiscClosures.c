@@ -132,8 +132,3 @@ bool isKnownInfoTable(const void *p)
     }
 }
 
-size_t registeredInfoTables(const StgInfoTable *const **tables)
-{
-    *tables = registered;
-    return n_registered;
-}

@@ -23,7 +23,4 @@ extern const size_t n_rts_info_tables;
  * Never dereferences p. */
 bool isKnownInfoTable(const void *p);
 
-/* Registered constructor tables (a snapshot, for the debug ABI). */
-size_t registeredInfoTables(const StgInfoTable *const **tables);
-
 #endif

@@ -344,14 +344,6 @@ void freeChain_lock(bdescr *bd)
     pthread_mutex_unlock(&sm_mutex);
 }
 
-W_ countBlocks(bdescr *bd)
-{
-    W_ n = 0;
-    for (; bd; bd = bd->link)
-        n += bd->blocks;
-    return n;
-}
-
 W_ n_alloc_blocks(void)
 {
     return n_alloc;

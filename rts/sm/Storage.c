@@ -246,14 +246,6 @@ void resetNurseries(void)
     g0->n_new_large_words = 0;
 }
 
-uint64_t calcTotalAllocated(void)
-{
-    uint64_t total = 0;
-    for (uint32_t i = 0; i < n_capabilities; i++)
-        total += capabilities[i]->total_allocated;
-    return total;
-}
-
 /* ---- the remembered set ---- */
 
 void recordMutableCap(StgClosure *p, Capability *cap, uint32_t gen)

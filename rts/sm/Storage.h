@@ -61,7 +61,6 @@ bdescr *allocGroup_lock(W_ n);      /* take sm_mutex */
 bdescr *allocBlock_lock(void);
 void freeGroup_lock(bdescr *bd);
 void freeChain_lock(bdescr *bd);
-W_ countBlocks(bdescr *bd);
 W_ n_alloc_blocks(void);            /* blocks currently allocated */
 extern pthread_mutex_t sm_mutex;
 uint64_t mblocks_allocated(void);   /* megablocks committed so far */
@@ -95,8 +94,6 @@ bool nurseryExhausted(Capability *cap);
 /* After GC: every nursery back to its -A size, empty (0xaa under -DZ),
  * pinned_object_block forgotten, g0->n_new_large_words = 0. */
 void resetNurseries(void);
-/* Words allocated by all capabilities since start-up (for -s). */
-uint64_t calcTotalAllocated(void);
 
 /* ---- write barriers and the remembered set ---- */
 /* Put p (in generation gen > 0) on cap's mut list for gen. */
