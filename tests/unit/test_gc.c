@@ -245,7 +245,7 @@ static void case_many_gcs(void)
     rts_frame_pop(f);
 }
 
-static const struct { const char *name; void (*run)(void); } cases[] = {
+static const RunChildCase cases[] = {
     { "survive", case_survive },
     { "eager", case_eager },
     { "large_pinned", case_large_pinned },
@@ -262,13 +262,7 @@ static int run_child(const char *name, const char *flags, char *err, size_t errl
 
 static int expect_ok(const char *name, const char *flags)
 {
-    static char err[1 << 16];
-    int status = run_child(name, flags, err, sizeof err);
-    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    printf("%s %s [%s]\n", ok ? "PASS" : "FAIL", name, flags);
-    if (!ok)
-        fprintf(stderr, "%s", err);
-    return ok ? 0 : 1;
+    return run_child_expect_ok("test_gc", name, flags);
 }
 
 /* --inject=stats-race must be caught by the assertion in rts/Stats.c (the
@@ -303,16 +297,7 @@ static int check_stats_race(void)
 
 int main(int argc, char **argv)
 {
-    if (argc >= 3 && strcmp(argv[1], "case") == 0) {
-        rts_init(&argc, &argv);
-        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-            if (strcmp(cases[i].name, argv[2]) == 0) {
-                cases[i].run();
-                rts_exit(failures ? 1 : 0);
-            }
-        fprintf(stderr, "test_gc: unknown case %s\n", argv[2]);
-        return 2;
-    }
+    run_child_case(&argc, &argv, cases, sizeof cases / sizeof cases[0]);
 
     int bad = 0;
     bad += expect_ok("survive", "-A64k");

@@ -93,7 +93,7 @@ static void case_dangling(void) { plant_bad_pointer(0xaaaaaaaaaaaaaaaaULL); }
 /* an aligned address that is neither heap nor static data */
 static void case_wild(void) { plant_bad_pointer(0x10000); }
 
-static const struct { const char *name; void (*run)(void); } cases[] = {
+static const RunChildCase cases[] = {
     { "mutvar_no_barrier", case_mutvar_no_barrier },
     { "mutvar_barrier", case_mutvar_barrier },
     { "mvar_no_barrier", case_mvar_no_barrier },
@@ -135,16 +135,7 @@ static int expect_caught(const char *name, const char *flags, const char *const 
 
 int main(int argc, char **argv)
 {
-    if (argc >= 3 && strcmp(argv[1], "case") == 0) {
-        rts_init(&argc, &argv);
-        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-            if (strcmp(cases[i].name, argv[2]) == 0) {
-                cases[i].run();
-                rts_exit(0);
-            }
-        fprintf(stderr, "test_sanity: unknown case %s\n", argv[2]);
-        return 2;
-    }
+    run_child_case(&argc, &argv, cases, sizeof cases / sizeof cases[0]);
 
     static char err[1 << 16];
     int bad = 0;

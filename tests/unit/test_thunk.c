@@ -451,7 +451,7 @@ static void case_unsafe_io(void)
 
 /* ---- the driver ---- */
 
-static const struct { const char *name; void (*run)(void); } cases[] = {
+static const RunChildCase cases[] = {
     { "basic", case_basic },
     { "chain", case_chain },
     { "blackhole", case_blackhole },
@@ -469,12 +469,7 @@ static char err[1 << 16];
 
 static int expect_ok(const char *name, const char *flags)
 {
-    int status = run_child_as("test_thunk", name, flags, err, sizeof err);
-    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    printf("%s %s [%s]\n", ok ? "PASS" : "FAIL", name, flags);
-    if (!ok)
-        fprintf(stderr, "%s(status %#x)\n", err, status);
-    return ok ? 0 : 1;
+    return run_child_expect_ok("test_thunk", name, flags);
 }
 
 /* The child must exit with `code` and say `want` on stderr. */
@@ -510,16 +505,7 @@ static int expect_caf_race(void)
 
 int main(int argc, char **argv)
 {
-    if (argc >= 3 && strcmp(argv[1], "case") == 0) {
-        rts_init(&argc, &argv);
-        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-            if (strcmp(cases[i].name, argv[2]) == 0) {
-                cases[i].run();
-                rts_exit(failures ? 1 : 0);
-            }
-        fprintf(stderr, "test_thunk: unknown case %s\n", argv[2]);
-        return 2;
-    }
+    run_child_case(&argc, &argv, cases, sizeof cases / sizeof cases[0]);
 
     int bad = 0;
     bad += expect_ok("basic", "-A64k -DS");

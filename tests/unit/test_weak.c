@@ -341,7 +341,7 @@ static void case_null_key(void)
 
 /* ---- driver ---- */
 
-static const struct { const char *name; void (*run)(void); } cases[] = {
+static const RunChildCase cases[] = {
     { "basic", case_basic }, { "key_is_value", case_key_is_value }, { "chain", case_chain },
     { "order", case_order }, { "finalize", case_finalize }, { "old_gen", case_old_gen },
     { "tso", case_tso }, { "churn", case_churn }, { "null_key", case_null_key },
@@ -356,12 +356,7 @@ static char err[1 << 16];
 
 static int expect_ok(const char *name, const char *flags)
 {
-    int status = run_child(name, flags, err, sizeof err);
-    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    printf("%s %s [%s]\n", ok ? "PASS" : "FAIL", name, flags);
-    if (!ok)
-        fprintf(stderr, "%s", err);
-    return ok ? 0 : 1;
+    return run_child_expect_ok("test_weak", name, flags);
 }
 
 /* The child must fail and say `want` on stderr. */
@@ -406,19 +401,10 @@ static int check_weak_race(void)
 
 int main(int argc, char **argv)
 {
-    if (argc >= 3 && strcmp(argv[1], "case") == 0) {
-        const char *s = getenv("TEST_WEAK_SEED");
-        if (s != NULL)
-            churn_seed = (unsigned)strtoul(s, NULL, 10) * 7919u;
-        rts_init(&argc, &argv);
-        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-            if (strcmp(cases[i].name, argv[2]) == 0) {
-                cases[i].run();
-                rts_exit(failures ? 1 : 0);
-            }
-        fprintf(stderr, "test_weak: unknown case %s\n", argv[2]);
-        return 2;
-    }
+    const char *s = getenv("TEST_WEAK_SEED");  /* check_weak_race's children */
+    if (s != NULL)
+        churn_seed = (unsigned)strtoul(s, NULL, 10) * 7919u;
+    run_child_case(&argc, &argv, cases, sizeof cases / sizeof cases[0]);
 
     int bad = 0;
     bad += expect_ok("basic", "-A64k -DS");
