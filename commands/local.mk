@@ -21,7 +21,7 @@ tests_debuggee_plugin_heap_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_debuggee_plugin_heap_LDADD = rts/librts.la
 tests_debuggee_plugin_heap_LDFLAGS = $(AM_LDFLAGS) $(EXAMPLE_LINK_FLAGS)
 TESTS += tests/integration/plugin_basic.sh tests/integration/plugin_complete.sh
-EXTRA_DIST += tests/integration/plugin_basic.sh tests/integration/plugin_complete.sh
+EXTRA_DIST += tests/integration/plugin_basic.sh tests/integration/plugin_complete.sh tests/integration/plugin_lib.sh
 include commands/watch.mk
 
 # The heap analyses, flight-recorder commands and green-thread backtraces

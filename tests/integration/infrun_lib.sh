@@ -39,9 +39,12 @@ expect_count() {
 }
 
 # Run rtsdb in batch mode with a time limit; stdout+stderr to OUT.
+# RTSDB_TIMEOUT (seconds, default 60) bounds each run; LAST_OUT is what
+# finish_test shows on failure.
 run_rtsdb() {
     out=$1; shift
-    timeout 60 "$RTSDB" -q --batch "$@" >"$out" 2>&1
+    LAST_OUT=$out
+    timeout "${RTSDB_TIMEOUT:-60}" "$RTSDB" -q --batch "$@" >"$out" 2>&1
     echo "rc=$?" >>"$out"
 }
 

@@ -11,10 +11,8 @@
 #   4. after `set var` writes garbage into the MVar queue and the TSOs, every
 #      command still answers with a one-line message or a verdict (live and
 #      on a core of the corrupted state), and the session goes on.
-. "$top_srcdir/tests/integration/cli_lib.sh"
+. "$top_srcdir/tests/integration/plugin_lib.sh"
 PROG="$top_builddir/tests/debuggee/plugin_heap"
-[ -f "$top_builddir/commands/.libs/rts_plugin.so" ] || { echo "SKIP: the plugin is not built"; exit 77; }
-unset RTSDB_NO_AUTOLOAD
 
 COMMANDS="rts info|rts threads|rts threads -b|rts tso 2|rts tso #5|rts tso 7|rts tso debug_mvar->head->tso|\
 rts mvar debug_mvar|rts mvar debug_full_mvar|rts closure debug_key|rts closure debug_weak|\
@@ -52,9 +50,6 @@ run_rtsdb "$TMP/live" -ex 'break plugin_heap_ready' -ex run -ex "gcore $TMP/core
 # the gcore and the commands ran in order; cut the start-up lines for the comparison
 sed -n '/^debug-info ABI/,$p' "$TMP/live" | grep -v '^\[Inferior' >"$TMP/live.cmds"
 grep -q '^Saved corefile' "$TMP/live" || fail "gcore"
-check() {   # check WHAT PATTERN FILE
-    grep -Eq "$2" "$3" || fail "$1 (no line matching: $2)"
-}
 L="$TMP/live"
 check "rts info: ABI"            '^debug-info ABI 1\.[0-9]+ at 0x[0-9a-f]+, runtime "rtsdb-rts ' "$L"
 check "rts info: flags"          '^runtime flags: nCapabilities=1 generations=2 ' "$L"

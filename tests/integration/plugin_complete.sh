@@ -3,11 +3,9 @@
 # sub-commands ("rts mu" -> "rts mutlist") and thread ids ("rts tso #"
 # lists #1..#5 of tests/debuggee/plugin_heap).  Typing is paced with
 # sleeps, so a slow machine is retried (three attempts).
-. "$top_srcdir/tests/integration/cli_lib.sh"
+. "$top_srcdir/tests/integration/plugin_lib.sh"
 PROG="$top_builddir/tests/debuggee/plugin_heap"
-[ -f "$top_builddir/commands/.libs/rts_plugin.so" ] || { echo "SKIP: the plugin is not built"; exit 77; }
 command -v script >/dev/null 2>&1 || { echo "SKIP: no script(1) for a pseudo-terminal"; exit 77; }
-unset RTSDB_NO_AUTOLOAD
 
 session() {
     { printf 'break plugin_heap_ready\nrun\n'; sleep "$1"

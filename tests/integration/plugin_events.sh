@@ -11,15 +11,9 @@
 #      stopped process) records the history; `off` switches it off; without
 #      recording the trace says what is missing;
 #   4. --json carries the same rows; 5. bad arguments get one-line errors.
-. "$top_srcdir/tests/integration/cli_lib.sh"
+. "$top_srcdir/tests/integration/plugin_lib.sh"
 PROG="$top_builddir/tests/debuggee/plugin_trace"
-[ -f "$top_builddir/commands/.libs/rts_plugin.so" ] || { echo "SKIP: the plugin is not built"; exit 77; }
-unset RTSDB_NO_AUTOLOAD
 
-check() {   # check WHAT PATTERN FILE
-    grep -Eq "$2" "$3" || fail "$1 (no line matching: $2)"
-}
-rtsdb() { timeout 60 "$RTSDB" -q --batch "$@" 2>&1; }
 # the op column of a trace table
 ops() { awk '$1 ~ /^[0-9]+$/ && $3 ~ /^(cap|gc)[0-9]+$/ { printf "%s ", $4 }' "$1" | sed 's/ $//'; }
 

@@ -14,15 +14,8 @@
 #      Sanity.c, an MVar's queue is checked from the threads blocked on it:
 #      Note [Stale MVar copies]);
 #   5. bad arguments get one-line errors and the session goes on.
-. "$top_srcdir/tests/integration/cli_lib.sh"
+. "$top_srcdir/tests/integration/plugin_lib.sh"
 PROG="$top_builddir/tests/debuggee/plugin_trace"
-[ -f "$top_builddir/commands/.libs/rts_plugin.so" ] || { echo "SKIP: the plugin is not built"; exit 77; }
-unset RTSDB_NO_AUTOLOAD
-
-check() {   # check WHAT PATTERN FILE
-    grep -Eq "$2" "$3" || fail "$1 (no line matching: $2)"
-}
-rtsdb() { timeout 60 "$RTSDB" -q --batch "$@" 2>&1; }
 
 # ---- 1. live ----
 rtsdb -ex 'break plugin_trace_ready' -ex run -ex 'rts census' -ex 'rts sanity' \
