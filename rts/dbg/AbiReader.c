@@ -260,6 +260,35 @@ int abi_get(const AbiReader *r, uint64_t obj, const char *strct, const char *fie
     return abi_read_field(r, obj, f, out);
 }
 
+int abi_load(const AbiReader *r, uint64_t addr, const char *strct, AbiObject *o)
+{
+    o->r = r;
+    o->s = abi_struct(r, strct);
+    o->addr = addr;
+    o->have = 0;
+    if (!o->s) return -ENOENT;
+    uint32_t n = o->s->size < ABI_OBJECT_MAX ? o->s->size : ABI_OBJECT_MAX;
+    if (abi_read(r, addr, o->bytes, n) == 0)
+        o->have = n;
+    return 0;
+}
+
+int abi_obj_get(const AbiObject *o, const char *field, uint64_t *out)
+{
+    if (!o->s) return -ENOENT;
+    const AbiField *f = NULL;
+    for (uint32_t i = 0; i < o->s->n_fields && !f; i++)
+        if (strcmp(o->s->fields[i].name, field) == 0) f = &o->s->fields[i];
+    if (!f) return -ENOENT;
+    if (f->size == 0 || f->size > 8) return -EINVAL;
+    if ((uint64_t)f->offset + f->size > o->have)
+        return abi_read_field(o->r, o->addr, f, out);
+    uint64_t v = 0;
+    memcpy(&v, o->bytes + f->offset, f->size);          /* little-endian */
+    *out = v;
+    return 0;
+}
+
 uint64_t abi_bdescr(const AbiReader *r, uint64_t p)
 {
     uint64_t mmask = (1ULL << r->mblock_shift) - 1, bmask = (1ULL << r->block_shift) - 1;

@@ -104,6 +104,23 @@ int abi_read_field(const AbiReader *r, uint64_t obj, const AbiField *f, uint64_t
 int abi_get(const AbiReader *r, uint64_t obj, const char *strct, const char *field, uint64_t *out);
 int abi_read_string(const AbiReader *r, uint64_t addr, char *buf, size_t len);
 
+/* One instance of a struct, read from the target in a single call; its
+ * fields then come from the copy (abi_obj_get), not one read each.  A
+ * struct larger than the copy, or one whose bytes cannot be read in one
+ * piece, falls back to reading each field where it lies. */
+#define ABI_OBJECT_MAX 512
+typedef struct AbiObject {
+    const AbiReader *r;
+    const AbiStruct *s;
+    uint64_t addr;
+    uint32_t have;                  /* bytes of the copy that are valid */
+    uint8_t bytes[ABI_OBJECT_MAX];
+} AbiObject;
+/* -ENOENT when the table has no such struct. */
+int abi_load(const AbiReader *r, uint64_t addr, const char *strct, AbiObject *o);
+/* A field of the loaded instance, as abi_get would read it. */
+int abi_obj_get(const AbiObject *o, const char *field, uint64_t *out);
+
 /* Block descriptor address of p, by the exported geometry (Bdescr). */
 uint64_t abi_bdescr(const AbiReader *r, uint64_t p);
 

@@ -255,21 +255,23 @@ int dec_tso(AbiReader *r, uint64_t p, DecTSO *t, char *why, size_t whylen)
                  c.forwarded ? "forwarding pointer" : c.it->name);
         return -1;
     }
-    abi_get(r, p, "StgTSO", "id", &t->id);
-    abi_get(r, p, "StgTSO", "what_next", &t->what_next);
-    abi_get(r, p, "StgTSO", "why_blocked", &t->why_blocked);
-    abi_get(r, p, "StgTSO", "flags", &t->flags);
-    abi_get(r, p, "StgTSO", "dirty", &t->dirty);
-    abi_get(r, p, "StgTSO", "saved_errno", &t->saved_errno);
-    abi_get(r, p, "StgTSO", "block_info", &t->block_info);
-    abi_get(r, p, "StgTSO", "_link", &t->link);
-    abi_get(r, p, "StgTSO", "global_link", &t->global_link);
-    abi_get(r, p, "StgTSO", "stackobj", &t->stackobj);
-    abi_get(r, p, "StgTSO", "bq", &t->bq);
-    abi_get(r, p, "StgTSO", "cap", &t->cap);
-    abi_get(r, p, "StgTSO", "ctx", &t->ctx);
-    abi_get(r, p, "StgTSO", "blocked_since_ns", &t->blocked_since_ns);
-    abi_get(r, p, "StgTSO", "tot_stack_size", &t->tot_stack_size);
+    AbiObject o;
+    abi_load(r, p, "StgTSO", &o);
+    abi_obj_get(&o, "id", &t->id);
+    abi_obj_get(&o, "what_next", &t->what_next);
+    abi_obj_get(&o, "why_blocked", &t->why_blocked);
+    abi_obj_get(&o, "flags", &t->flags);
+    abi_obj_get(&o, "dirty", &t->dirty);
+    abi_obj_get(&o, "saved_errno", &t->saved_errno);
+    abi_obj_get(&o, "block_info", &t->block_info);
+    abi_obj_get(&o, "_link", &t->link);
+    abi_obj_get(&o, "global_link", &t->global_link);
+    abi_obj_get(&o, "stackobj", &t->stackobj);
+    abi_obj_get(&o, "bq", &t->bq);
+    abi_obj_get(&o, "cap", &t->cap);
+    abi_obj_get(&o, "ctx", &t->ctx);
+    abi_obj_get(&o, "blocked_since_ns", &t->blocked_since_ns);
+    abi_obj_get(&o, "tot_stack_size", &t->tot_stack_size);
     uint64_t no = 0;
     t->cap_no = t->cap && abi_get(r, t->cap, "Capability", "no", &no) == 0 ? (int64_t)no : -1;
     t->what_next_name = abi_constant_name(r, "what_next", (int64_t)t->what_next);
@@ -474,13 +476,15 @@ int dec_cap(AbiReader *r, uint32_t i, DecCap *c)
     if (i >= dec_n_capabilities(r) || dec_global_ptr(r, "capabilities", &caps) < 0 || !caps ||
         abi_read(r, caps + 8 * (uint64_t)i, &c->addr, 8) < 0 || !c->addr)
         return -1;
-    if (abi_get(r, c->addr, "Capability", "no", &c->no) < 0) return -1;
-    abi_get(r, c->addr, "Capability", "n_run_queue", &c->n_run_queue);
-    abi_get(r, c->addr, "Capability", "run_queue_hd", &c->run_queue_hd);
-    abi_get(r, c->addr, "Capability", "current_tso", &c->current_tso);
-    abi_get(r, c->addr, "Capability", "total_allocated", &c->total_allocated);
-    abi_get(r, c->addr, "Capability", "n_nursery_blocks", &c->n_nursery_blocks);
-    abi_get(r, c->addr, "Capability", "weak_ptr_list_hd", &c->weak_ptr_list_hd);
+    AbiObject o;
+    abi_load(r, c->addr, "Capability", &o);
+    if (abi_obj_get(&o, "no", &c->no) < 0) return -1;
+    abi_obj_get(&o, "n_run_queue", &c->n_run_queue);
+    abi_obj_get(&o, "run_queue_hd", &c->run_queue_hd);
+    abi_obj_get(&o, "current_tso", &c->current_tso);
+    abi_obj_get(&o, "total_allocated", &c->total_allocated);
+    abi_obj_get(&o, "n_nursery_blocks", &c->n_nursery_blocks);
+    abi_obj_get(&o, "weak_ptr_list_hd", &c->weak_ptr_list_hd);
     return 0;
 }
 
@@ -637,9 +641,11 @@ int dec_mvar(AbiReader *r, uint64_t p, DecMVar *m, char *why, size_t whylen)
     }
     m->clean = !m->locked && strcmp(c.type_name, "MVAR_CLEAN") == 0;
     m->state = m->locked ? "LOCKED (WHITEHOLE)" : m->clean ? "CLEAN" : "DIRTY";
-    abi_get(r, p, "StgMVar", "head", &m->head);
-    abi_get(r, p, "StgMVar", "tail", &m->tail);
-    abi_get(r, p, "StgMVar", "value", &m->value);
+    AbiObject o;
+    abi_load(r, p, "StgMVar", &o);
+    abi_obj_get(&o, "head", &m->head);
+    abi_obj_get(&o, "tail", &m->tail);
+    abi_obj_get(&o, "value", &m->value);
     const AbiGlobal *eg = abi_global(r, "stg_END_TSO_QUEUE_closure");
     m->end = eg ? eg->addr : 0;
     m->full = m->value != m->end;
@@ -743,10 +749,12 @@ int dec_bdescr(AbiReader *r, uint64_t p, DecBdescr *b, char *why, size_t whylen)
         return -1;
     }
     b->bd = abi_bdescr(r, p);
-    if (abi_get(r, b->bd, "bdescr", "start", &b->start) < 0 || abi_get(r, b->bd, "bdescr", "free", &b->free) < 0 ||
-        abi_get(r, b->bd, "bdescr", "link", &b->link) < 0 || abi_get(r, b->bd, "bdescr", "gen_no", &b->gen_no) < 0 ||
-        abi_get(r, b->bd, "bdescr", "dest_no", &b->dest_no) < 0 || abi_get(r, b->bd, "bdescr", "flags", &b->flags) < 0 ||
-        abi_get(r, b->bd, "bdescr", "blocks", &b->blocks) < 0) {
+    AbiObject o;
+    abi_load(r, b->bd, "bdescr", &o);
+    if (abi_obj_get(&o, "start", &b->start) < 0 || abi_obj_get(&o, "free", &b->free) < 0 ||
+        abi_obj_get(&o, "link", &b->link) < 0 || abi_obj_get(&o, "gen_no", &b->gen_no) < 0 ||
+        abi_obj_get(&o, "dest_no", &b->dest_no) < 0 || abi_obj_get(&o, "flags", &b->flags) < 0 ||
+        abi_obj_get(&o, "blocks", &b->blocks) < 0) {
         snprintf(why, whylen, "cannot read the block descriptor 0x%" PRIx64 " of 0x%" PRIx64, b->bd, p);
         return -1;
     }
@@ -786,14 +794,16 @@ int dec_gen(AbiReader *r, uint32_t g, DecGen *gen)
     const AbiStruct *gs = abi_struct(r, "generation");
     if (!gs || g >= dec_n_generations(r) || dec_global_ptr(r, "generations", &gens) < 0 || !gens) return -1;
     gen->addr = gens + (uint64_t)g * gs->size;
-    if (abi_get(r, gen->addr, "generation", "n_blocks", &gen->n_blocks) < 0) return -1;
-    abi_get(r, gen->addr, "generation", "n_words", &gen->n_words);
-    abi_get(r, gen->addr, "generation", "n_large_blocks", &gen->n_large_blocks);
-    abi_get(r, gen->addr, "generation", "max_blocks", &gen->max_blocks);
-    abi_get(r, gen->addr, "generation", "collections", &gen->collections);
-    abi_get(r, gen->addr, "generation", "par_collections", &gen->par_collections);
-    abi_get(r, gen->addr, "generation", "threads", &gen->threads);
-    abi_get(r, gen->addr, "generation", "weak_ptr_list", &gen->weak_ptr_list);
+    AbiObject o;
+    abi_load(r, gen->addr, "generation", &o);
+    if (abi_obj_get(&o, "n_blocks", &gen->n_blocks) < 0) return -1;
+    abi_obj_get(&o, "n_words", &gen->n_words);
+    abi_obj_get(&o, "n_large_blocks", &gen->n_large_blocks);
+    abi_obj_get(&o, "max_blocks", &gen->max_blocks);
+    abi_obj_get(&o, "collections", &gen->collections);
+    abi_obj_get(&o, "par_collections", &gen->par_collections);
+    abi_obj_get(&o, "threads", &gen->threads);
+    abi_obj_get(&o, "weak_ptr_list", &gen->weak_ptr_list);
     return 0;
 }
 
@@ -831,11 +841,13 @@ int dec_weak(AbiReader *r, uint64_t p, DecWeak *w, char *why, size_t whylen)
         return -1;
     }
     w->dead = strcmp(c.type_name, "DEAD_WEAK") == 0;
-    abi_get(r, p, "StgWeak", "key", &w->key);
-    abi_get(r, p, "StgWeak", "value", &w->value);
-    abi_get(r, p, "StgWeak", "finalizer", &w->finalizer);
-    abi_get(r, p, "StgWeak", "cfinalizers", &w->cfinalizers);
-    abi_get(r, p, "StgWeak", "link", &w->link);
+    AbiObject o;
+    abi_load(r, p, "StgWeak", &o);
+    abi_obj_get(&o, "key", &w->key);
+    abi_obj_get(&o, "value", &w->value);
+    abi_obj_get(&o, "finalizer", &w->finalizer);
+    abi_obj_get(&o, "cfinalizers", &w->cfinalizers);
+    abi_obj_get(&o, "link", &w->link);
     dec_gen_suffix(r, p, w->gen, sizeof w->gen);
     return 0;
 }
