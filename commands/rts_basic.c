@@ -454,7 +454,7 @@ static int cmd_closure(struct rtsdb_session *s, const char *args, void *state)
     if (dec_closure(r, p, &c, why, sizeof why) < 0)
         return decode_error(pl, s, why);
     DecodeOut out = rts_out(pl, s);
-    dec_print_closure(r, p, &out);
+    dec_show_closure(r, &c, &out);
     rts_json_addr(pl, s, "closure", p);
     api->json_str(s, "gen", dec_gen_suffix(r, p, gen, sizeof gen));
     rts_json_addr(pl, s, "info", c.info);

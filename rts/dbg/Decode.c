@@ -207,25 +207,33 @@ int dec_walk_list(AbiReader *r, uint64_t first, const char *strct, const char *l
 int dec_print_closure(AbiReader *r, uint64_t p, const DecodeOut *out)
 {
     DecClosure c;
-    char why[200], gen[16];
+    char why[200];
     if (dec_closure(r, p, &c, why, sizeof why) < 0) {
         dec_printf(out, "%s\n", why);
         return -1;
     }
+    dec_show_closure(r, &c, out);
+    return 0;
+}
+
+void dec_show_closure(AbiReader *r, const DecClosure *c, const DecodeOut *out)
+{
+    const uint64_t p = c->addr;
+    char gen[16];
     dec_gen_suffix(r, p, gen, sizeof gen);
-    if (c.forwarded) {
-        dec_printf(out, "0x%" PRIx64 "%s: forwarding pointer to 0x%" PRIx64 "\n", p, gen, c.forward_to);
-        return 0;
+    if (c->forwarded) {
+        dec_printf(out, "0x%" PRIx64 "%s: forwarding pointer to 0x%" PRIx64 "\n", p, gen, c->forward_to);
+        return;
     }
-    dec_printf(out, "0x%" PRIx64 "%s: %s (%s), %u ptrs, %u nptrs\n", p, gen, c.it->name, c.type_name,
-               c.it->ptrs, c.it->nptrs);
+    dec_printf(out, "0x%" PRIx64 "%s: %s (%s), %u ptrs, %u nptrs\n", p, gen, c->it->name, c->type_name,
+               c->it->ptrs, c->it->nptrs);
     /* payload words by the info table's layout (bounded) */
-    uint32_t n = c.it->ptrs + c.it->nptrs;
+    uint32_t n = c->it->ptrs + c->it->nptrs;
     if (n > 16) n = 16;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t w;
         if (abi_read(r, p + 8 + 8 * (uint64_t)i, &w, 8) < 0) break;
-        if (i < c.it->ptrs) {
+        if (i < c->it->ptrs) {
             char t[96], g[16];
             dec_printf(out, "  payload[%u] = 0x%" PRIx64 "%s (%s)\n", i, w, dec_gen_suffix(r, w, g, sizeof g),
                        dec_type_of(r, w, t, sizeof t));
@@ -233,7 +241,6 @@ int dec_print_closure(AbiReader *r, uint64_t p, const DecodeOut *out)
             dec_printf(out, "  payload[%u] = 0x%" PRIx64 " (non-pointer)\n", i, w);
         }
     }
-    return 0;
 }
 
 static const char *why_blocked_name(AbiReader *r, uint64_t v)

@@ -182,6 +182,8 @@ const char *dec_blocked_for(uint64_t since_ns, uint64_t now_ns, char *buf, size_
 
 /* Printers: the text forms used everywhere (rts closure/tso/mvar/bd/gens/threads). */
 int dec_print_closure(AbiReader *r, uint64_t p, const DecodeOut *out);
+/* The text of an already decoded closure (what dec_print_closure prints). */
+void dec_show_closure(AbiReader *r, const DecClosure *c, const DecodeOut *out);
 int dec_print_tso(AbiReader *r, uint64_t tso, const DecodeOut *out);
 /* MVar with its queue as 0x...@1 -> 0x...@0 -> END, each node's TSO, and a
  * verdict when an invariant is broken. */
