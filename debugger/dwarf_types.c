@@ -588,31 +588,23 @@ bool dwarf_lookup_variable(struct symtab *st, const struct frame *f, const char 
 {
     if (!st || !name)
         return false;
-    /* Locals and parameters of the frame's function, innermost scope first. */
+    /* Locals and parameters of the frame's function, innermost scope
+     * first; an inlined frame sees its own function's scopes only, and
+     * locates them with the real function's frame base. */
     if (f) {
-        addr_t pc = frame_lookup_pc(f);
-        Dwfl_Module *mod = symtab_module_at(st, pc, NULL);
-        Dwarf_Addr bias;
-        Dwarf_Die *cu = mod ? dwfl_module_addrdie(mod, pc, &bias) : NULL;
-        Dwarf_Die *scopes = NULL;
-        int n = cu ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
-        if (n > 0) {
+        struct frame_scopes fs;
+        if (frame_scopes_get(st, f, &fs)) {
             Dwarf_Die var;
-            int fn_index = -1;
-            for (int i = 0; i < n && fn_index < 0; i++)
-                if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
-                    fn_index = i;
-            /* Search the function's scopes only; globals come below. */
-            int limit = fn_index >= 0 ? fn_index + 1 : n;
-            int k = dwarf_getscopevar(scopes, limit, name, 0, NULL, 0, 0, &var);
+            int k = dwarf_getscopevar(fs.scopes + fs.first, fs.func - fs.first + 1, name, 0,
+                                      NULL, 0, 0, &var);
             if (k >= 0) {
-                Dwarf_Die fn = fn_index >= 0 ? scopes[fn_index] : scopes[0];
-                bool ok = variable_value(st, f, &fn, &var, bias, out);
-                free(scopes);
+                Dwarf_Die fn = fs.scopes[fs.subprogram];
+                bool ok = variable_value(st, f, &fn, &var, fs.bias, out);
+                frame_scopes_free(&fs);
                 return ok;
             }
+            frame_scopes_free(&fs);
         }
-        free(scopes);
     }
     /* Globals: the executable first, then libraries. */
     struct name_entry *e = lookup_name(st, name, true, (Dwarf_Off)-1);

@@ -6,7 +6,9 @@
  *   #2  0x00007ffff7c29d90 in __libc_start_call_main () from /lib/x86_64-linux-gnu/libc.so.6
  *   #3  0x0000000000401000 in ?? ()
  *   #4  <signal handler called>
- * Frame 0 shows no address when its pc is at the start of a line, as gdb.
+ * Frame 0 shows no address when its pc is at the start of a line, as gdb;
+ * nor does a frame whose callee was inlined into it (it is shown at the
+ * call's line: Note [Inlined frames] in symtab_inline.c).
  * Arguments follow gdb's "print frame-arguments scalars": scalars by value,
  * char pointers with their string, aggregates as "...", and
  * "<optimized out>" when DWARF does not say cheaply where they are.
@@ -186,13 +188,15 @@ static void put_argument(struct outbuf *o, struct symtab *st, const struct frame
     put_scalar(o, st, t, bytes);
 }
 
+/* The parameters of `scope` (a subprogram or an inlined instance of one),
+ * located with the frame base of the real function `fn`. */
 static void put_arguments(struct outbuf *o, struct symtab *st, const struct frame *f,
-                          Dwarf_Die *fn, Dwarf_Addr bias)
+                          Dwarf_Die *scope, Dwarf_Die *fn, Dwarf_Addr bias)
 {
     Dwarf_Die child;
     bool first = true;
     put(o, " (");
-    if (dwarf_child(fn, &child) == 0) {
+    if (dwarf_child(scope, &child) == 0) {
         do {
             if (dwarf_tag(&child) != DW_TAG_formal_parameter)
                 continue;
@@ -217,25 +221,29 @@ void frame_describe(struct symtab *st, const struct frame *f, char *buf, size_t 
         return;
     }
     addr_t pc = frame_lookup_pc(f);
-    Dwarf_Die fn;
-    Dwarf_Addr bias = 0;
-    bool have_fn = symtab_function_die(st, pc, &fn, &bias);
+    struct frame_scopes fs;
+    bool have_fn = frame_scopes_get(st, f, &fs);
     struct sym_info si;
     bool have_sym = symtab_lookup_addr(st, pc, &si);
     struct line_info li;
-    bool have_line = symtab_line_for_addr(st, pc, &li);
-    const char *name = have_fn ? dwarf_diename(&fn) : NULL;
+    bool have_line = frame_line(st, f, &li, NULL);
+    const char *name = have_fn ? dwarf_diename(&fs.scopes[fs.func]) : NULL;
     if (!name)
         name = have_sym ? si.name : "??";
 
-    /* Frame 0 at the first instruction of a line needs no address (gdb). */
-    if (f->level > 0 || !have_line || li.addr != f->pc)
+    /* gdb shows the address unless the pc is where the line's code starts:
+     * never for frame 0 at a line's first instruction, nor for a frame
+     * whose callee was inlined into it (Note [Inlined frames]). */
+    bool calls_inlined = have_fn && fs.inner_call >= 0;
+    if (!calls_inlined && (f->level > 0 || !have_line || li.addr != f->pc))
         put(&o, "0x%016" PRIx64 " in ", f->pc);
     put(&o, "%s", name);
     if (have_fn)
-        put_arguments(&o, st, f, &fn, bias);
+        put_arguments(&o, st, f, &fs.scopes[fs.func], &fs.scopes[fs.subprogram], fs.bias);
     else
         put(&o, " ()");
+    if (have_fn)
+        frame_scopes_free(&fs);
     if (have_line) {
         put(&o, " at %s:%d", li.file, li.line);
     } else {

@@ -971,6 +971,12 @@ int infrun_finish(struct session *s)
         cmd_error(s, "\"finish\" not meaningful in the outermost frame.");
         return -1;
     }
+    if (f[0].inline_depth > 0) {
+        /* Its caller shares its pc: a return breakpoint there would never
+         * mean "returned" (Note [Inlined frames] in symtab_inline.c). */
+        cmd_error(s, "\"finish\" out of an inlined function is not supported; use \"next\" or \"until\".");
+        return -1;
+    }
     char desc[1024];
     frame_describe(s->symtab, &f[0], desc, sizeof desc);
     out_printf(s, "Run till exit from %s\n", desc);

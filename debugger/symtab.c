@@ -461,27 +461,14 @@ bool symtab_function_die(struct symtab *st, addr_t pc, Dwarf_Die *fn, Dwarf_Addr
     Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &b);
     if (!cu)
         return false;
+    /* Not dwarf_getscopes: it loses the real function of a pc in inlined
+     * code (Note [Inlined frames] in symtab_inline.c). */
     Dwarf_Die *scopes = NULL;
-    int n = dwarf_getscopes(cu, pc - b, &scopes);
-    bool found = false;
-    for (int i = 0; i < n; i++)
-        if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
-            *fn = scopes[i];
-            found = true;
-            break;
-        }
+    int n = symtab_pc_scopes(st, pc, &scopes, NULL);
+    bool found = n > 0;
+    if (found)
+        *fn = scopes[n - 1];
     free(scopes);
-    /* GNU as describes one routine under each of its names (__clone3,
-     * __GI___clone3, clone3); gdb's block lookup ends on the last of them. */
-    Dwarf_Word lang;
-    Dwarf_Attribute a;
-    if (found && dwarf_formudata(dwarf_attr(cu, DW_AT_language, &a), &lang) == 0
-        && lang == DW_LANG_Mips_Assembler) {
-        Dwarf_Die next = *fn;
-        while (dwarf_siblingof(&next, &next) == 0)
-            if (dwarf_tag(&next) == DW_TAG_subprogram && dwarf_haspc(&next, pc - b) == 1)
-                *fn = next;
-    }
     if (found && bias)
         *bias = b;
     return found;

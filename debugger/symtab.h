@@ -69,7 +69,12 @@ struct frame {
                                        (callee-saved ones are exact; others best effort) */
     bool regs_valid;
     bool signal_frame;  /* the kernel's signal trampoline: "<signal handler called>" */
-    bool interrupted;   /* interrupted by a signal: pc is exact, not a return address */
+    bool interrupted;   /* pc is exact, not a return address, and every register
+                           is known: interrupted by a signal, or a frame of the
+                           machine frame 0 that inlined functions split */
+    int inline_depth;   /* 0: a machine frame (the real function); n > 0: the
+                           frame of a function inlined n calls deep into it,
+                           sharing its pc, sp and registers (symtab_inline.c) */
 };
 
 /* Registers in gdb's amd64 order, as used by rd_value.regno and $name:
@@ -85,7 +90,9 @@ const char *regno_name(int regno);
 /* gdb register number for "rax"/"rip"/"pc"/"sp"/"fp" (no '$'); -1 if none. */
 int regno_from_name(const char *name);
 
-/* Unwind thread `tid` of the target from its current registers. */
+/* Unwind thread `tid` of the target from its current registers.  Every
+ * machine frame is followed by the frames of the functions inlined into it
+ * at its pc (innermost first, as gdb); `max` counts all of them. */
 int unwind_thread(struct symtab *st, pid_t tid, struct frame *out, int max);
 /* Unwind from an arbitrary register set (e.g. a green thread's saved context):
  * memory is read through the target, unwind info found as for a thread. */
@@ -93,7 +100,9 @@ int unwind_from_regs(struct symtab *st, const struct user_regs_struct *regs,
                      struct frame *out, int max);
 
 /* Print "#N  0x... in func (a=1, b=0x...) at file.c:12" like gdb, into buf.
- * Arguments are printed where DWARF makes them cheap. */
+ * Arguments are printed where DWARF makes them cheap.  An inlined frame's
+ * callers in the same machine frame print without an address, at the
+ * line of their call ("#2  middle (m=0) at x.c:34"), as gdb does. */
 void frame_describe(struct symtab *st, const struct frame *f, char *buf, size_t len);
 
 /* ---- DWARF variables and types (for expressions) ---- */

@@ -2,7 +2,8 @@
 # and their tests.  Fragment of the top Makefile.am: paths from the top.
 debugger_librtsdb_la_SOURCES += debugger/symtab_priv.h debugger/symtab.c \
 	debugger/symtab_regs.c debugger/unwind.c debugger/frame.c debugger/dwarf_loc.c \
-	debugger/dwarf_types.c debugger/types.c debugger/symtab_commands.c
+	debugger/dwarf_types.c debugger/types.c debugger/symtab_commands.c \
+	debugger/symtab_inline.c
 
 # ---- debuggees ----
 # Note [Debuggees really at -O0]: automake puts the user's CFLAGS (-g -O2 by
@@ -48,3 +49,13 @@ tests_unit_test_symtab_unwind_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)
 TESTS += tests/integration/symtab_commands.sh tests/integration/symtab_gdb_agree.sh
 EXTRA_DIST += tests/integration/symtab_commands.sh tests/integration/symtab_gdb_agree.sh \
 	tests/integration/symtab_lib.sh
+
+# symtab_inline: always_inline functions at -O2, for inlined frames
+# (Note [Inlined frames] in debugger/symtab_inline.c); -O2 is appended as
+# -O0 is for the others (Note [Debuggees really at -O0]).
+check_PROGRAMS += tests/debuggee/symtab_inline
+tests_debuggee_symtab_inline_SOURCES = tests/debuggee/symtab_inline.c
+tests_debuggee_symtab_inline_CFLAGS = -g -O2 $(WARN_CFLAGS) -pthread
+tests/debuggee/symtab_inline-symtab_inline.$(OBJEXT): CFLAGS += -O2
+TESTS += tests/integration/symtab_inline.sh
+EXTRA_DIST += tests/integration/symtab_inline.sh

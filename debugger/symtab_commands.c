@@ -132,15 +132,20 @@ static void json_frame(struct session *s, struct symtab *st, const struct frame 
     json_uint(s, "pc", f->pc);
     json_uint(s, "sp", f->sp);
     json_uint(s, "cfa", f->cfa);
-    Dwarf_Die fn;
-    const char *name = symtab_function_die(st, pc, &fn, NULL) ? dwarf_diename(&fn) : NULL;
+    struct frame_scopes fs;
+    const char *name = NULL;
+    if (frame_scopes_get(st, f, &fs))
+        name = dwarf_diename(&fs.scopes[fs.func]);
     if (!name && symtab_lookup_addr(st, pc, &si))
         name = si.name;
     if (f->signal_frame)
         name = "<signal handler called>";
     if (name)
         json_str(s, "func", name);
-    if (symtab_line_for_addr(st, pc, &li)) {
+    frame_scopes_free(&fs);
+    if (f->inline_depth > 0)
+        json_bool(s, "inlined", true);
+    if (frame_line(st, f, &li, NULL)) {
         json_str(s, "file", li.file);
         json_int(s, "line", li.line);
     }
@@ -158,8 +163,12 @@ static void print_source_line(struct session *s, struct symtab *st, const struct
     addr_t start, end;
     struct line_info li;
     addr_t pc = frame_lookup_pc(f);
-    if (f->signal_frame || !symtab_line_for_addr(st, pc, &li)
-        || !symtab_line_details(st, pc, path, sizeof path, &start, &end))
+    const char *call_file;
+    if (f->signal_frame || !frame_line(st, f, &li, &call_file))
+        return;
+    if (call_file)      /* the call site of an inlined callee */
+        snprintf(path, sizeof path, "%s", call_file);
+    else if (!symtab_line_details(st, pc, path, sizeof path, &start, &end))
         return;
     FILE *fp = fopen(path, "re");
     if (!fp) {
@@ -189,48 +198,41 @@ static void print_frame(struct session *s, struct symtab *st, const struct frame
 /* Print the locals of frame f, indented as "bt full" does. */
 static void print_locals(struct session *s, struct symtab *st, const struct frame *f)
 {
-    addr_t pc = frame_lookup_pc(f);
-    Dwfl_Module *mod = symtab_module_at(st, pc, NULL);
-    Dwarf_Addr bias;
-    Dwarf_Die *cu = mod ? dwfl_module_addrdie(mod, pc, &bias) : NULL;
-    Dwarf_Die *scopes = NULL;
-    int n = cu ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
+    struct frame_scopes fs;
     bool any = false;
-    if (n <= 0) {
+    if (!frame_scopes_get(st, f, &fs)) {
         out_printf(s, "No symbol table info available.\n");
-        free(scopes);
         return;
     }
-    for (int i = 0; i < n; i++) {
-        int tag = dwarf_tag(&scopes[i]);
+    /* The frame's own function only: an inlined callee's locals belong to
+     * the frame above (Note [Inlined frames] in symtab_inline.c). */
+    for (int i = fs.first; i <= fs.func; i++) {
         Dwarf_Die child;
-        if (dwarf_child(&scopes[i], &child) == 0) {
-            do {
-                if (dwarf_tag(&child) != DW_TAG_variable)
-                    continue;
-                const char *name = dwarf_diename(&child);
-                struct rd_value v;
-                char text[1024], err[256];
-                if (!name || !dwarf_lookup_variable(st, f, name, &v))
-                    continue;
-                if (v.loc == VAL_NONE)
-                    snprintf(text, sizeof text, "<optimized out>");
-                else if (value_format(s, &v, 0, text, sizeof text) != 0) {
-                    if (value_fetch(s, &v, err, sizeof err) != 0)
-                        snprintf(text, sizeof text, "<error: %s>", err);
-                    else if (value_format(s, &v, 0, text, sizeof text) != 0)
-                        snprintf(text, sizeof text, "<error>");
-                }
-                out_printf(s, "        %s = %s\n", name, text);
-                any = true;
-            } while (dwarf_siblingof(&child, &child) == 0);
-        }
-        if (tag == DW_TAG_subprogram)
-            break;
+        if (dwarf_child(&fs.scopes[i], &child) != 0)
+            continue;
+        do {
+            if (dwarf_tag(&child) != DW_TAG_variable)
+                continue;
+            const char *name = dwarf_diename(&child);
+            struct rd_value v;
+            char text[1024], err[256];
+            if (!name || !dwarf_lookup_variable(st, f, name, &v))
+                continue;
+            if (v.loc == VAL_NONE)
+                snprintf(text, sizeof text, "<optimized out>");
+            else if (value_format(s, &v, 0, text, sizeof text) != 0) {
+                if (value_fetch(s, &v, err, sizeof err) != 0)
+                    snprintf(text, sizeof text, "<error: %s>", err);
+                else if (value_format(s, &v, 0, text, sizeof text) != 0)
+                    snprintf(text, sizeof text, "<error>");
+            }
+            out_printf(s, "        %s = %s\n", name, text);
+            any = true;
+        } while (dwarf_siblingof(&child, &child) == 0);
     }
     if (!any)
         out_printf(s, "No locals.\n");
-    free(scopes);
+    frame_scopes_free(&fs);
 }
 
 /* ---- backtrace ---- */
@@ -357,32 +359,48 @@ static int cmd_info_frame(struct session *s, const char *args)
     addr_t pc = frame_lookup_pc(f);
     struct sym_info si;
     struct line_info li;
-    Dwarf_Die fn;
-    const char *name = symtab_function_die(st, pc, &fn, NULL) ? dwarf_diename(&fn) : NULL;
+    struct frame_scopes fs;
+    const char *name = frame_scopes_get(st, f, &fs) ? dwarf_diename(&fs.scopes[fs.func]) : NULL;
     if (!name)
         name = symtab_lookup_addr(st, pc, &si) ? si.name : "??";
+    /* An inlined frame shares its machine frame: the saved rip is the one
+     * of the real function it was inlined into. */
+    int machine = level;
+    while (machine + 1 < n && frames[machine].inline_depth > 0)
+        machine++;
 
     out_printf(s, "Stack level %d, frame at 0x%" PRIx64 ":\n", level, f->cfa);
     out_printf(s, " rip = 0x%" PRIx64 " in %s", f->pc, name);
-    if (symtab_line_for_addr(st, pc, &li))
+    if (frame_line(st, f, &li, NULL))
         out_printf(s, " (%s:%d)", li.file, li.line);
     out_printf(s, "; saved rip = ");
-    if (level + 1 < n)
-        out_printf(s, "0x%" PRIx64 "\n", frames[level + 1].pc);
+    if (machine + 1 < n)
+        out_printf(s, "0x%" PRIx64 "\n", frames[machine + 1].pc);
     else
         out_printf(s, "<not saved>\n");
-    if (level + 1 < n)
+    if (f->inline_depth > 0)
+        out_printf(s, " inlined into frame %d\n", level + 1);
+    else if (level + 1 < n)
         out_printf(s, " called by frame at 0x%" PRIx64 "\n", frames[level + 1].cfa);
     if (level > 0)
         out_printf(s, " caller of frame at 0x%" PRIx64 "\n", frames[level - 1].cfa);
-    out_printf(s, " Arglist at 0x%" PRIx64 ", args: \n", f->cfa - 16);
-    out_printf(s, " Locals at 0x%" PRIx64 ", Previous frame's sp is 0x%" PRIx64 "\n",
-               f->cfa - 16, f->cfa);
+    if (f->inline_depth > 0) {
+        out_printf(s, " Arglist at unknown address.\n");
+        out_printf(s, " Locals at unknown address, Previous frame's sp is 0x%" PRIx64 "\n",
+                   f->cfa);
+    } else {
+        out_printf(s, " Arglist at 0x%" PRIx64 ", args: \n", f->cfa - 16);
+        out_printf(s, " Locals at 0x%" PRIx64 ", Previous frame's sp is 0x%" PRIx64 "\n",
+                   f->cfa - 16, f->cfa);
+    }
     out_printf(s, " Saved registers:\n  rip at 0x%" PRIx64 "\n", f->cfa - 8);
+    if (f->inline_depth > 0)
+        json_int(s, "inlined_into", level + 1);
     json_int(s, "level", level);
     json_uint(s, "frame_at", f->cfa);
     json_uint(s, "pc", f->pc);
     json_str(s, "func", name);
+    frame_scopes_free(&fs);
     free(frames);
     return 0;
 }

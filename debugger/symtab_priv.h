@@ -85,6 +85,33 @@ struct rd_type *dwarf_var_type(struct symtab *st, Dwarf_Die *var);
 /* Drop cached DWARF (modules changed). */
 void dwarf_cache_free(struct symtab *st);
 
+/* ---- symtab_inline.c: inlined functions (Note [Inlined frames]) ---- */
+
+/* Every DWARF scope holding pc, innermost first, ending with the real
+ * function (DW_TAG_subprogram): lexical blocks and inlined instances.
+ * Returns the count (0 without DWARF); *scopes is malloc'd. */
+int symtab_pc_scopes(struct symtab *st, addr_t pc, Dwarf_Die **scopes, Dwarf_Addr *bias);
+/* How many inlined calls pc lies in (0 in a function's own code). */
+int symtab_inline_depth(struct symtab *st, addr_t pc);
+
+/* The scopes of frame f (by its inline_depth), as indexes into scopes[]. */
+struct frame_scopes {
+    Dwarf_Die *scopes;      /* symtab_pc_scopes of the frame's lookup pc */
+    int n;
+    Dwarf_Addr bias;
+    int first;              /* innermost scope of f's own function (its blocks) */
+    int func;               /* f's function: inlined instance or subprogram */
+    int subprogram;         /* the real function: frame base, registers */
+    int inner_call;         /* the inlined call f makes (next inner frame); -1 */
+};
+bool frame_scopes_get(struct symtab *st, const struct frame *f, struct frame_scopes *fs);
+void frame_scopes_free(struct frame_scopes *fs);
+/* The line frame f is at: the pc's line, or for the outer frames of an
+ * inline chain the call site's line (out->addr is then 0, and *full_path,
+ * if asked for, the source file's full path; NULL otherwise). */
+bool frame_line(struct symtab *st, const struct frame *f, struct line_info *out,
+                const char **full_path);
+
 /* ---- unwind.c ---- */
 
 /* pc to use for symbol and line lookups of frame f: the call instruction

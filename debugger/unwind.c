@@ -7,7 +7,8 @@
  * the module libdwfl says holds the pc.  See Note [One unwinder for every
  * target].  Walks are bounded: at most `max` frames, and they stop on a
  * zero pc, a repeating (pc, sp) or a stack that grows the wrong way, so a
- * corrupted stack never hangs the debugger.
+ * corrupted stack never hangs the debugger.  Each machine frame is followed
+ * by the frames of the functions inlined at its pc (symtab_inline.c).
  *
  * Depends on: symtab_priv.h, libunwind (generic remote API).
  */
@@ -289,6 +290,7 @@ int unwind_from_regs(struct symtab *st, const struct user_regs_struct *regs, str
         return 1;
     }
     bool next_interrupted = false;
+    struct frame prev = { 0 };     /* the last machine frame */
     while (n < max) {
         struct frame *f = &out[n];
         unw_word_t ip = 0, sp = 0;
@@ -310,13 +312,33 @@ int unwind_from_regs(struct symtab *st, const struct user_regs_struct *regs, str
         if (ip == 0 && n > 0)
             break;
         if (n > 0) {
-            const struct frame *prev = &out[n - 1];
-            if (ip == prev->pc && sp == prev->sp)
+            if (ip == prev.pc && sp == prev.sp)
                 break;          /* repeating: no progress */
-            if (sp < prev->sp && !prev->signal_frame)
+            if (sp < prev.sp && !prev.signal_frame)
                 break;          /* the stack grows down: a caller is never below */
         }
+        /* The functions inlined at this pc come first, innermost first:
+         * Note [Inlined frames] in symtab_inline.c. */
+        int inlined = f->signal_frame ? 0 : symtab_inline_depth(st, frame_lookup_pc(f));
+        int first = n;
+        for (int d = inlined; d > 0 && n < max; d--) {
+            out[n] = *f;
+            out[n].level = n;
+            out[n].inline_depth = d;
+            out[n].interrupted |= first == 0;    /* frame 0's pc is exact */
+            n++;
+        }
+        if (n >= max)
+            break;
+        if (n > first) {
+            out[n] = out[first];
+            out[n].inline_depth = 0;
+            out[n].level = n;
+            out[n].interrupted |= first == 0;
+        }
+        f = &out[n];
         n++;
+        prev = *f;
         if (is_main_function(st, f))
             break;
         next_interrupted = f->signal_frame;
@@ -324,8 +346,11 @@ int unwind_from_regs(struct symtab *st, const struct user_regs_struct *regs, str
             break;
         /* Without CFI, the CFA is the caller's sp (x86-64 calls). */
         unw_word_t caller_sp = 0;
-        if (!f->cfa && unw_get_reg(&cur, UNW_REG_SP, &caller_sp) == 0)
-            f->cfa = caller_sp;
+        if (!f->cfa && unw_get_reg(&cur, UNW_REG_SP, &caller_sp) == 0) {
+            for (int i = first; i < n; i++)
+                out[i].cfa = caller_sp;
+            prev.cfa = caller_sp;
+        }
     }
     unw_destroy_addr_space(as);
     return n;

@@ -1,0 +1,174 @@
+/* symtab_inline.c — inlined functions: the chain of DWARF scopes at a pc,
+ * and which part of it belongs to each (virtual) frame.
+ *
+ * Offers symtab_pc_scopes (every scope containing a pc, from the innermost
+ * block up to the real function), symtab_inline_depth (how many inlined
+ * calls the pc sits in) and frame_scopes_get (the scopes of one frame: its
+ * own function, which may be an inlined instance, and the real function
+ * whose frame base and registers it shares).  See Note [Inlined frames].
+ *
+ * Depends on: symtab_priv.h, libdw.  Knows nothing of commands or output.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "symtab_priv.h"
+
+/* Note [Inlined frames]
+ * A static inline function the compiler copied into its caller has no
+ * machine frame: its code is part of the caller's, and DWARF describes it
+ * as a DW_TAG_inlined_subroutine (DW_AT_abstract_origin names the function,
+ * DW_AT_call_file/DW_AT_call_line the call site) nested inside the real
+ * DW_TAG_subprogram, possibly several deep.  gdb shows each inlined call
+ * as a frame of its own, and so do we: unwind_from_regs turns one machine
+ * frame whose pc lies in N inlined calls into N + 1 frames with the same
+ * pc, sp, CFA and registers, told apart by frame.inline_depth (N for the
+ * innermost inlined function, 0 for the real function).  The innermost is
+ * shown at the pc's line; each outer one at the line of the call it makes
+ * (DW_AT_call_line of the inlined instance just inside it), and without an
+ * address, as gdb does, since its pc is not where that line's code starts.
+ *
+ * libdw's dwarf_getscopes cannot be used to find the chain: for a pc in an
+ * inlined instance it returns that instance and then jumps to the scopes of
+ * the abstract definition (the CU), so the real function and the outer
+ * inlined calls are lost.  symtab_pc_scopes walks down from the CU instead,
+ * keeping every subprogram, lexical block and inlined instance whose ranges
+ * hold the pc. */
+
+#define MAX_SCOPES 64
+
+/* Append to out the scopes under `parent` that contain pc, outermost first. */
+static int descend(Dwarf_Die *parent, Dwarf_Addr pc, Dwarf_Die *out, int n)
+{
+    Dwarf_Die child;
+    if (n >= MAX_SCOPES || dwarf_child(parent, &child) != 0)
+        return n;
+    do {
+        int tag = dwarf_tag(&child);
+        if (tag != DW_TAG_subprogram && tag != DW_TAG_lexical_block
+            && tag != DW_TAG_inlined_subroutine)
+            continue;
+        if (dwarf_haspc(&child, pc) <= 0)
+            continue;
+        out[n++] = child;
+        return descend(&out[n - 1], pc, out, n);
+    } while (dwarf_siblingof(&child, &child) == 0);
+    return n;
+}
+
+int symtab_pc_scopes(struct symtab *st, addr_t pc, Dwarf_Die **scopes, Dwarf_Addr *bias)
+{
+    Dwarf_Addr b = 0;
+    *scopes = NULL;
+    Dwfl_Module *mod = symtab_module_at(st, pc, NULL);
+    Dwarf_Die *cu = mod ? dwfl_module_addrdie(mod, pc, &b) : NULL;
+    if (bias)
+        *bias = b;
+    if (!cu)
+        return 0;
+    Dwarf_Die found[MAX_SCOPES];
+    int n = descend(cu, pc - b, found, 0);
+    /* Keep the chain from the innermost subprogram in: a nested
+     * subprogram (GNU C nested functions) is its own frame. */
+    int start = 0;
+    for (int i = 0; i < n; i++)
+        if (dwarf_tag(&found[i]) == DW_TAG_subprogram)
+            start = i;
+    if (n == 0 || dwarf_tag(&found[start]) != DW_TAG_subprogram)
+        return 0;
+    /* GNU as describes one routine under each of its names (__clone3,
+     * __GI___clone3, clone3); gdb's block lookup ends on the last of them. */
+    Dwarf_Word lang;
+    Dwarf_Attribute a;
+    if (dwarf_formudata(dwarf_attr(cu, DW_AT_language, &a), &lang) == 0
+        && lang == DW_LANG_Mips_Assembler) {
+        Dwarf_Die next = found[start];
+        while (dwarf_siblingof(&next, &next) == 0)
+            if (dwarf_tag(&next) == DW_TAG_subprogram && dwarf_haspc(&next, pc - b) == 1)
+                found[start] = next;
+    }
+    n -= start;
+    Dwarf_Die *out = malloc((size_t)n * sizeof *out);
+    if (!out)
+        return 0;
+    for (int i = 0; i < n; i++)     /* innermost first, as dwarf_getscopes */
+        out[i] = found[start + n - 1 - i];
+    *scopes = out;
+    return n;
+}
+
+int symtab_inline_depth(struct symtab *st, addr_t pc)
+{
+    Dwarf_Die *scopes;
+    int n = symtab_pc_scopes(st, pc, &scopes, NULL), depth = 0;
+    for (int i = 0; i < n; i++)
+        if (dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine)
+            depth++;
+    free(scopes);
+    return depth;
+}
+
+bool frame_scopes_get(struct symtab *st, const struct frame *f, struct frame_scopes *fs)
+{
+    memset(fs, 0, sizeof *fs);
+    fs->func = fs->subprogram = fs->inner_call = -1;
+    fs->n = symtab_pc_scopes(st, frame_lookup_pc(f), &fs->scopes, &fs->bias);
+    if (fs->n <= 0)
+        return false;
+    /* The chain of functions, innermost first: each inlined instance,
+     * then the subprogram (always last in symtab_pc_scopes' answer). */
+    int chain[MAX_SCOPES], m = 0;
+    for (int i = 0; i < fs->n; i++)
+        if (dwarf_tag(&fs->scopes[i]) == DW_TAG_inlined_subroutine
+            || dwarf_tag(&fs->scopes[i]) == DW_TAG_subprogram)
+            chain[m++] = i;
+    int depth = f->inline_depth < m ? f->inline_depth : m - 1;
+    int idx = m - 1 - depth;        /* frame f's function in the chain */
+    fs->func = chain[idx];
+    fs->subprogram = chain[m - 1];
+    fs->inner_call = idx > 0 ? chain[idx - 1] : -1;
+    fs->first = idx > 0 ? chain[idx - 1] + 1 : 0;
+    return true;
+}
+
+void frame_scopes_free(struct frame_scopes *fs)
+{
+    free(fs->scopes);
+    fs->scopes = NULL;
+    fs->n = 0;
+}
+
+bool frame_line(struct symtab *st, const struct frame *f, struct line_info *out,
+                const char **full_path)
+{
+    if (full_path)
+        *full_path = NULL;
+    struct frame_scopes fs;
+    if (!frame_scopes_get(st, f, &fs))
+        return symtab_line_for_addr(st, frame_lookup_pc(f), out);
+    if (fs.inner_call < 0) {
+        frame_scopes_free(&fs);
+        return symtab_line_for_addr(st, frame_lookup_pc(f), out);
+    }
+    /* An outer frame of an inline chain: the call site of the inlined
+     * instance just inside it. */
+    Dwarf_Die *call = &fs.scopes[fs.inner_call];
+    Dwarf_Attribute a;
+    Dwarf_Word file_idx, line;
+    Dwarf_Die cudie;
+    Dwarf_Files *files;
+    size_t nfiles;
+    bool ok = dwarf_formudata(dwarf_attr(call, DW_AT_call_file, &a), &file_idx) == 0
+              && dwarf_formudata(dwarf_attr(call, DW_AT_call_line, &a), &line) == 0
+              && dwarf_diecu(call, &cudie, NULL, NULL)
+              && dwarf_getsrcfiles(&cudie, &files, &nfiles) == 0 && file_idx < nfiles;
+    const char *full = ok ? dwarf_filesrc(files, file_idx, NULL, NULL) : NULL;
+    if (full) {
+        if (full_path)
+            *full_path = full;
+        out->file = symtab_display_file(&cudie, full);
+        out->line = (int)line;
+        out->addr = 0;      /* no code starts here: see Note [Inlined frames] */
+    }
+    frame_scopes_free(&fs);
+    return full != NULL;
+}
