@@ -942,7 +942,7 @@ static const struct command run_commands[] = {
     {.name = "watch", .summary = "Stop when an expression's value changes.",
      .help = "watch [-l|-location] [-FLAG] EXPR\nStop when the memory of EXPR is written with a new "
              "value.  -l watches\nthe address.  A plugin's FLAG (e.g. -evac) selects its mechanism.",
-     .fn = cmd_watch, .needs_live = true},
+     .fn = cmd_watch},      /* watch_command says why a core cannot be watched */
     {.name = "rwatch", .summary = "Stop when an expression is read.",
      .help = "rwatch [-l|-location] EXPR\nStop when the memory of EXPR is read.",
      .fn = cmd_rwatch, .needs_live = true},

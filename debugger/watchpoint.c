@@ -133,7 +133,11 @@ int watch_command(struct session *s, enum bp_kind kind, const char *args)
         return -1;
     }
     if (!target_can_run(s->target)) {
-        cmd_error(s, "The program is not being run.");
+        if (plugin && s->target)    /* a core: a plugin's watch waits for what never comes */
+            cmd_error(s, "watch %s needs a live process: a core file has no future to watch.",
+                      plugin->flag ? plugin->flag : plugin->name);
+        else
+            cmd_error(s, "The program is not being run.");
         return -1;
     }
     struct rd_value v;
