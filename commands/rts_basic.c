@@ -9,6 +9,8 @@
  * Must not depend on: runtime headers (only the ABI table, through the
  * decoders) or the debugger's internals (only rtsdb-plugin.h).
  */
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,6 +297,8 @@ struct thread_walk {
     bool blocked_only;
     uint64_t now;
     int shown;
+    long limit;                 /* -n: at most this many lines; 0 = all */
+    long more;                  /* threads past the limit (counted, not shown) */
     DecodeOut out;
     struct addr_set seen;
 };
@@ -314,6 +318,10 @@ static bool list_thread(AbiReader *r, uint64_t tso, void *arg)
     }
     if (w->blocked_only && !t.why_blocked)
         return true;
+    if (w->limit > 0 && w->shown >= w->limit) {
+        w->more++;
+        return true;
+    }
     dec_print_thread_line(r, &t, &w->out, w->now);
     w->pl->api->json_begin_object(w->s, NULL);
     json_thread(w->pl, w->s, r, &t, w->now);
@@ -326,18 +334,34 @@ static int cmd_threads(struct rtsdb_session *s, const char *args, void *state)
 {
     RtsPlugin *pl = state;
     const struct rtsdb_api *api = pl->api;
-    args = rts_skip_blanks(args);
+    static const char usage[] = "Usage: rts threads [-b] [-n N]  (-b: blocked threads only; "
+                                "-n: the first N, 0 = all)";
     bool blocked_only = false;
-    if (strcmp(args, "-b") == 0)
-        blocked_only = true;
-    else if (*args) {
-        api->error(s, "Usage: rts threads [-b]  (-b: blocked threads only)");
-        return -1;
+    long limit = 0;
+    for (args = rts_skip_blanks(args); *args; args = rts_skip_blanks(args)) {
+        if (strncmp(args, "-b", 2) == 0 && (args[2] == '\0' || isspace((unsigned char)args[2]))) {
+            blocked_only = true;
+            args += 2;
+        } else if (strncmp(args, "-n", 2) == 0 && (args[2] == '\0' || isspace((unsigned char)args[2]))) {
+            char *end;
+            args = rts_skip_blanks(args + 2);
+            errno = 0;
+            limit = strtol(args, &end, 10);
+            if (end == args || errno || limit < 0 || (*end && !isspace((unsigned char)*end))) {
+                api->error(s, "-n takes a number of threads.  %s", usage);
+                return -1;
+            }
+            args = end;
+        } else {
+            api->error(s, "%s", usage);
+            return -1;
+        }
     }
     AbiReader *r = rts_reader(pl, s);
     if (!r)
         return -1;
-    struct thread_walk w = { pl, s, blocked_only, target_now_ns(pl, s), 0, rts_out(pl, s), { NULL, 0, 0 } };
+    struct thread_walk w = { pl, s, blocked_only, target_now_ns(pl, s), 0, limit, 0,
+                             rts_out(pl, s), { NULL, 0, 0 } };
     api->json_begin_array(s, "threads");
     int n = dec_for_each_thread(r, list_thread, &w);
     api->json_end_array(s);
@@ -348,6 +372,9 @@ static int cmd_threads(struct rtsdb_session *s, const char *args, void *state)
     }
     if (w.shown == 0)
         api->printf(s, "No %sthreads.\n", blocked_only ? "blocked " : "");
+    if (w.more > 0)
+        api->printf(s, "... and %ld more (rts threads -n 0 lists them all)\n", w.more);
+    api->json_int(s, "more", w.more);
     return 0;
 }
 
@@ -391,6 +418,8 @@ static void complete_threads(struct rtsdb_session *s, const char *text, void (*a
     (void)state;
     if (strncmp("-b", text, strlen(text)) == 0)
         add("-b", arg);
+    if (strncmp("-n", text, strlen(text)) == 0)
+        add("-n", arg);
 }
 
 /* ---- MVars, closures, blocks ---- */
@@ -814,10 +843,11 @@ static const struct rtsdb_plugin_command basic_commands[] = {
              "thread, run queue, nursery) and each generation.",
      .fn = cmd_info},
     {.name = "rts threads", .summary = "List every Haskell thread (TSO) with its state.",
-     .help = "rts threads [-b]\nList every TSO: thread id, address@generation, capability, and either its\n"
+     .help = "rts threads [-b] [-n N]\nList every TSO: thread id, address@generation, capability, and either its\n"
              "state or why it is blocked and on what (the MVar with CLEAN/DIRTY and its\n"
              "generation, the blackhole and the thread that owns it), and for how long.\n"
-             "-b lists blocked threads only.",
+             "-b lists blocked threads only; -n N the first N of them (0: all, the default)\n"
+             "and how many more there are.",
      .fn = cmd_threads, .complete = complete_threads},
     {.name = "rts tso", .summary = "Show a thread's TSO, decoded, with inconsistencies.",
      .help = "rts tso THREAD\nTHREAD is a thread id (#N or N) or the TSO's address or an expression.\n"

@@ -226,8 +226,12 @@ static int cmd_sanity(struct rtsdb_session *s, const char *args, void *state)
  * list when the table exports one — so the first paths found are the
  * shortest.  The search is bounded (depth, paths, edges kept) and marks
  * what it has visited, so a cyclic or corrupted heap cannot hang it.
- * Static closures are not walked (only the heap is), so a path that only
- * goes through a static closure ends at the heap object it points to.
+ * Static closures are not in the heap walk; the ones the runtime lists —
+ * the CAFs on its CAF lists — are walked too (their indirectee is an edge
+ * into the heap), so a value held only by an evaluated or running CAF has
+ * a path from that CAF, which is a root like in GHC's GC.  Other static
+ * closures (constant constructors) are not listed anywhere and are not
+ * searched.
  */
 
 typedef struct Edge { uint64_t src, dst, slot; } Edge;
@@ -284,6 +288,25 @@ static const Edge *edges_into(const struct graph *g, uint64_t dst, size_t *count
     while (lo + n < g->n && g->e[lo + n].dst == dst) n++;
     *count = n;
     return n ? &g->e[lo] : NULL;
+}
+
+/* The edges out of the CAFs on the runtime's CAF lists (static closures,
+ * outside the heap walk: Note [Paths from roots]). */
+static void static_caf_edges(AbiReader *r, struct graph *g)
+{
+    static const char *const caf_lists[] = { "caf_list", "revertible_caf_list", "dyn_caf_list" };
+    for (size_t i = 0; i < sizeof caf_lists / sizeof caf_lists[0]; i++) {
+        uint64_t c = 0;
+        if (dec_global_ptr(r, caf_lists[i], &c) < 0) continue;
+        for (unsigned n = 0; c > 1 && n < 100000; n++) {     /* 1 is END_OF_CAF_LIST */
+            DecClosure dc;
+            char why[160];
+            uint64_t bad;
+            if (dec_closure(r, c, &dc, why, sizeof why) == 0 && !dc.forwarded)
+                hw_for_each_ptr_field(r, c, dc.it, keep_edge, g, why, sizeof why, &bad);
+            if (abi_get(r, c, "StgIndStatic", "static_link", &c) < 0) break;
+        }
+    }
 }
 
 /* ---- roots ---- */
@@ -536,6 +559,7 @@ static int cmd_findptr(struct rtsdb_session *s, const char *args, void *state)
         api->error(s, "The generations are not set up (the runtime has not started).");
         return -1;
     }
+    static_caf_edges(r, &g);
     qsort(g.e, g.n, sizeof *g.e, by_dst);
     struct roots rs = { 0 };
     collect_roots(r, &rs);
@@ -596,7 +620,7 @@ static int cmd_findptr(struct rtsdb_session *s, const char *args, void *state)
     api->json_begin_array(s, "paths");
     if (!nfound)
         api->printf(s, "no path from a root found%s\n",
-                    g.truncated ? " (heap too large: not every pointer was kept)" : " (unreachable, or reachable only from static closures or registers)");
+                    g.truncated ? " (heap too large: not every pointer was kept)" : " (unreachable, or reachable only from registers or unlisted static closures)");
     for (int i = 0; i < nfound; i++) {
         uint64_t p = found[i];
         api->printf(s, "path %d, from the %s:\n", i + 1, root_name(&rs, p));
@@ -690,9 +714,10 @@ static const struct rtsdb_plugin_command heap_commands[] = {
              "at most MAX are printed (default 1000, 0: all).",
      .fn = cmd_sanity, .complete = complete_sanity},
     {.name = "rts findptr", .summary = "Who points at an address: referrers and paths from the roots.",
-     .help = "rts findptr ADDRESS [--dot FILE]\nList every heap object with a field holding ADDRESS, then the shortest\n"
-             "paths to it from the roots (thread lists, run queues, running threads, mut\n"
-             "lists, weak lists, the CAF list; stacks' root frames through their TSO).\n"
+     .help = "rts findptr ADDRESS [--dot FILE]\nList every heap object (and CAF) with a field holding ADDRESS, then the\n"
+             "shortest paths to it from the roots (thread lists, run queues, running\n"
+             "threads, mut lists, weak lists, the CAFs on the CAF lists, which are static\n"
+             "closures; stacks' root frames through their TSO).\n"
              "--dot FILE writes the paths as a Graphviz graph.",
      .fn = cmd_findptr, .complete = complete_findptr},
 };

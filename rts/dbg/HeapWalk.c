@@ -293,6 +293,8 @@ int hw_for_each_ptr_field(AbiReader *r, uint64_t p, const AbiInfo *it, hw_field_
         named_field(fn, ctx, r, p, "StgMVarTSOQueue", "tso");
     } else if (t == l->t_mutvar_clean || t == l->t_mutvar_dirty) {
         named_field(fn, ctx, r, p, "StgMutVar", "var");
+    } else if (t == l->t_ind_static) {      /* an entered CAF: static, points into the heap */
+        named_field(fn, ctx, r, p, "StgIndStatic", "indirectee");
     } else if (t == l->t_ind || t == l->t_blackhole) {
         named_field(fn, ctx, r, p, "StgInd", "indirectee");
     } else if (t == l->t_bq) {

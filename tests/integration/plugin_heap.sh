@@ -6,7 +6,7 @@
 #      writes it as Graphviz), rts bt unwinds a blocked green thread's C
 #      stack from its saved context and lists its root frames;
 #   2. a core of the same state (rtsdb's gcore) gives the same output;
-#   3. --json carries the same facts;
+#   3. --json carries the same facts, on the core and live;
 #   4. planted violations — an old MUT_VAR pointing at a nursery object
 #      without a write barrier, the 0xaa fill in an MVar's value, a queued
 #      thread whose why_blocked is garbage — are each reported in one line
@@ -65,6 +65,15 @@ check_eq "json census"  '[2,64]' "$(j 'rts census' '.data.census[] | select(.typ
 check_eq "json sanity"  '[0,[]]' "$(j 'rts sanity' '[.data.count, .data.violations]')"
 check_eq "json findptr" 'true' "$(j 'rts findptr debug_mvar' '(.data.paths|length) >= 1 and (.data.referrers|length) >= 1')"
 check_eq "json bt"      '[4,"stg_stop_frame_info"]' "$(j 'rts bt 4' '[.data.id, .data.frames[-1].frame]')"
+# the same on the live process (its own output lines are not JSON: dropped)
+timeout 60 "$RTSDB" --json --batch -ex 'break plugin_trace_ready' -ex run -ex 'rts census' -ex 'rts sanity' \
+    -ex 'rts findptr debug_mvar' -ex 'rts bt 4' "$PROG" 2>&1 | grep '^{' >"$TMP/json"
+[ "$(grep -c '"command":"rts' "$TMP/json")" -eq 4 ] || fail "--json live: four rts records"
+jq -e . "$TMP/json" >/dev/null 2>&1 || fail "--json live: every line is JSON"
+check_eq "live json census"  '[2,64]' "$(j 'rts census' '.data.census[] | select(.type=="MVAR_DIRTY") | [.objects,.bytes]')"
+check_eq "live json sanity"  '[0,[]]' "$(j 'rts sanity' '[.data.count, .data.violations]')"
+check_eq "live json findptr" 'true' "$(j 'rts findptr debug_mvar' '(.data.paths|length) >= 1 and (.data.referrers|length) >= 1')"
+check_eq "live json bt"      '[4,"stg_stop_frame_info"]' "$(j 'rts bt 4' '[.data.id, .data.frames[-1].frame]')"
 
 # ---- 4. planted violations ----
 rtsdb -ex 'break plugin_trace_ready' -ex run -ex 'set var debug_old_ref->var = debug_young' \
