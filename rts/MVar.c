@@ -26,6 +26,7 @@
 #include "Schedule.h"
 #include "RtsFlags.h"
 #include "RtsMessages.h"
+#include "Roots.h"
 #include "sm/Storage.h"
 
 #define MVAR_SIZEW       (sizeof(StgMVar) / sizeof(StgWord))
@@ -55,7 +56,7 @@
 
 /* The roots slot that holds the value in flight of blocked thread tso.
  * See Note [Values in flight]. */
-static StgClosure **inflightSlot(StgTSO *tso)
+static inline StgClosure **inflightSlot(StgTSO *tso)
 {
     StgStack *stack = tso->stackobj;
     StgWord *frame = stack->sp;
@@ -67,7 +68,7 @@ static StgClosure **inflightSlot(StgTSO *tso)
 }
 
 /* PerformTake: hand `value` to the blocked thread tso (a taker or reader). */
-static void performTake(Capability *cap, StgTSO *tso, StgClosure *value)
+static inline void performTake(Capability *cap, StgTSO *tso, StgClosure *value)
 {
     StgStack *stack = tso->stackobj;
     *inflightSlot(tso) = value;
@@ -160,12 +161,42 @@ static void unlockMVarAfterBlock(Capability *cap, void *arg)
     unlockClosure((StgClosure *)arg, &stg_MVAR_DIRTY_info);
 }
 
+/* Report to the watch table the stores blockOnMVar is about to make, each
+ * with the value it replaces; called only when a watch is set, so that the
+ * enqueue costs one predicted branch for all of them when none is. */
+static void watchEnqueue(Capability *cap, StgMVar *mvar, StgTSO *tso,
+                         StgMVarTSOQueue *q, uint16_t why)
+{
+    if (why == BlockedOnMVarRead) {
+        WATCH_STORE(cap->no, mvar->head, q);
+        if (mvar->tail == END_TSO_QUEUE) WATCH_STORE(cap->no, mvar->tail, q);
+    } else {
+        if (mvar->head == END_TSO_QUEUE) WATCH_STORE(cap->no, mvar->head, q);
+        WATCH_STORE(cap->no, mvar->tail, q);
+    }
+    WATCH_STORE(cap->no, tso->_link, q);
+    WATCH_STORE(cap->no, tso->block_info.closure, mvar);
+    WATCH_STORE(cap->no, tso->why_blocked, why);
+}
+
+/* Note [Unlocking before the switch with one capability]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * A thread that blocks on an MVar must not let another capability see the
+ * MVar unlocked until its registers are saved, so the unlock normally runs
+ * after the switch (GHC's BLOCK_BUT_FIRST; unlockMVarAfterBlock).  With one
+ * capability nobody else runs Haskell code between the enqueue and the
+ * switch — lockClosure did not even write WHITEHOLE — so the blocker writes
+ * the DIRTY header itself at once and the switch has nothing left to do.
+ */
+
 /* Queue the current thread on a locked mvar (at the tail, or at the head for
  * readers), mark it blocked, and switch away.  Returns once a waker has
- * performed our operation.  The MVar is unlocked DIRTY by
- * unlockMVarAfterBlock.  Precondition: the in-flight frame is pushed. */
-static void blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info,
-                        uint16_t why)
+ * performed our operation, with the capability we now run on (we may have
+ * moved).  The MVar is unlocked DIRTY (Note [Unlocking before the switch
+ * with one capability]).  Precondition: the in-flight frame is pushed.
+ * Allocates the queue node, which never collects. */
+static inline Capability *blockOnMVar(Capability *cap, StgMVar *mvar,
+                                      const StgInfoTable *info, uint16_t why)
 {
     StgTSO *tso = cap->current_tso;
     StgMVarTSOQueue *q = (StgMVarTSOQueue *)allocate(cap, MVAR_QUEUE_SIZEW);
@@ -173,67 +204,72 @@ static void blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info
     if (info == &stg_MVAR_CLEAN_info) {
         dirty_MVAR(cap, mvar);
     }
+    if (watchActive()) watchEnqueue(cap, mvar, tso, q, why);
     q->header.info = &stg_MVAR_TSO_QUEUE_info;
     q->tso = tso;
     if (why == BlockedOnMVarRead) {
         /* Readers go to the front: one put wakes all of them. */
         q->link = mvar->head;
-        WATCH_STORE(cap->no, mvar->head, q);
         mvar->head = q;
-        if (mvar->tail == END_TSO_QUEUE) WATCH_STORE(cap->no, mvar->tail, q);
         if (mvar->tail == END_TSO_QUEUE) mvar->tail = q;
     } else {
         q->link = END_TSO_QUEUE;
         if (mvar->head == END_TSO_QUEUE) {
-            WATCH_STORE(cap->no, mvar->head, q);
             mvar->head = q;
         } else {
             mvar->tail->link = q;
             recordClosureMutated(cap, (StgClosure *)mvar->tail);
         }
-        WATCH_STORE(cap->no, mvar->tail, q);
         mvar->tail = q;
     }
     if (!tso->dirty) dirty_TSO(cap, tso);
-    WATCH_STORE(cap->no, tso->_link, q);
     tso->_link = (StgTSO *)q;
-    WATCH_STORE(cap->no, tso->block_info.closure, mvar);
     tso->block_info.closure = (StgClosure *)mvar;
-    WATCH_STORE(cap->no, tso->why_blocked, why);
     tso->why_blocked = why;
     if (traceEnabled(EVCAT_MVAR))
         traceMVar(cap, EVENT_MVAR_BLOCK, mvar, info, &stg_MVAR_DIRTY_info);
 
-    blockCurrentThread(unlockMVarAfterBlock, mvar);
+    if (n_capabilities == 1) {
+        unlockClosure((StgClosure *)mvar, &stg_MVAR_DIRTY_info);
+        return blockCurrentThread(NULL, NULL);
+    }
+    return blockCurrentThread(unlockMVarAfterBlock, mvar);
 }
 
 /* Push the in-flight frame of Note [Values in flight], roots {value, mvar},
- * as the calling thread's innermost frame.  Never collects.
+ * as the calling thread's innermost frame, when that is cheap; false
+ * otherwise (and nothing pushed).  Never allocates, so the caller may hold
+ * the MVar's lock.
  *
- * It is only ever found as the innermost frame (by inflightSlot, by
+ * The frame is only ever found as the innermost frame (by inflightSlot, by
  * inflightGet, by the pop), never through a handle, so when the STACK has
  * room and its innermost frame is already a root frame it is written here
  * directly, with serial 0 and that frame as its enclosing one — the layout
  * rts_frame_push would write, without its call, atomic serial and stack
- * walk (this is on every blocking MVar operation).  Otherwise
- * rts_frame_push does the general case. */
-static void pushInflight(Capability *cap, StgMVar *mvar, StgClosure *value)
+ * walk (this is on every blocking MVar operation). */
+static inline bool pushInflightFast(Capability *cap, StgMVar *mvar, StgClosure *value)
 {
     StgStack *stack = cap->current_tso->stackobj;
     StgPtr sp = stack->sp;
-    if ((W_)(sp - stack->stack) >= INFLIGHT_FRAME_W
-        && sp[0] == (StgWord)&stg_roots_frame_info) {
-        if (!(stack->dirty & STACK_DIRTY))
-            dirty_STACK(cap, stack);
-        StgPtr frame = sp - INFLIGHT_FRAME_W;
-        frame[0] = (StgWord)&stg_roots_frame_info;
-        frame[1] = INFLIGHT_SLOTS;
-        frame[2] = (StgWord)(stack->stack + stack->stack_size - sp);    /* serial 0 */
-        frame[ROOT_FRAME_HEADER_W + INFLIGHT_VALUE] = (StgWord)value;
-        frame[ROOT_FRAME_HEADER_W + INFLIGHT_MVAR] = (StgWord)mvar;
-        stack->sp = frame;
-        return;
-    }
+    if ((W_)(sp - stack->stack) < INFLIGHT_FRAME_W
+        || sp[0] != (StgWord)&stg_roots_frame_info)
+        return false;
+    if (!(stack->dirty & STACK_DIRTY))
+        dirty_STACK(cap, stack);
+    StgPtr frame = sp - INFLIGHT_FRAME_W;
+    frame[0] = (StgWord)&stg_roots_frame_info;
+    frame[1] = INFLIGHT_SLOTS;
+    frame[2] = (StgWord)(stack->stack + stack->stack_size - sp);    /* serial 0 */
+    frame[ROOT_FRAME_HEADER_W + INFLIGHT_VALUE] = (StgWord)value;
+    frame[ROOT_FRAME_HEADER_W + INFLIGHT_MVAR] = (StgWord)mvar;
+    stack->sp = frame;
+    return true;
+}
+
+/* The general case of the push: rts_frame_push (which may grow the STACK,
+ * allocating, though never collecting).  Call without the MVar's lock. */
+static void pushInflightSlow(StgMVar *mvar, StgClosure *value)
+{
     RtsFrame f = rts_frame_push(INFLIGHT_SLOTS);
     rts_set(f, INFLIGHT_VALUE, value);
     rts_set(f, INFLIGHT_MVAR, (StgClosure *)mvar);
@@ -277,19 +313,28 @@ static inline void popInflight(Capability *cap)
  * takeMVar's pop always had the barrier, as in GHC.
  */
 
+/* Report to the watch table the stores that popping q off mvar's queue and
+ * waking its thread make (popHead, then wakeBlocked); called only when a
+ * watch is set. */
+static void watchPop(Capability *cap, StgMVar *mvar, StgMVarTSOQueue *q)
+{
+    watchMVarField(cap, &mvar->head, q, q->link);
+    if (q->link == END_TSO_QUEUE) WATCH_STORE(cap->no, mvar->tail, END_TSO_QUEUE);
+    WATCH_STORE(cap->no, q->tso->_link, END_TSO_QUEUE);
+}
+
 /* Remove the head node of a locked, non-empty queue and return its thread.
  * *info is the header to unlock with; updated per the Note above. */
-static StgTSO *popHead(Capability *cap, StgMVar *mvar, const StgInfoTable **info,
-                       bool barrier_always)
+static inline StgTSO *popHead(Capability *cap, StgMVar *mvar, const StgInfoTable **info,
+                              bool barrier_always)
 {
     StgMVarTSOQueue *q = mvar->head;
     if (!queueNodeSane(mvar, q)) putMVarError(mvar, q, q->tso);
     StgTSO *tso = q->tso;
 
-    watchMVarField(cap, &mvar->head, q, q->link);
+    if (watchActive()) watchPop(cap, mvar, q);
     mvar->head = q->link;
     if (mvar->head == END_TSO_QUEUE) {
-        WATCH_STORE(cap->no, mvar->tail, END_TSO_QUEUE);
         mvar->tail = END_TSO_QUEUE;
     } else if (*info == &stg_MVAR_CLEAN_info) {
         /* See Note [Popping the head of a clean MVar]. */
@@ -304,10 +349,10 @@ static StgTSO *popHead(Capability *cap, StgMVar *mvar, const StgInfoTable **info
 }
 
 /* The woken thread's node is gone: END in _link tells tryWakeupThread that
- * the operation was performed (writing END needs no barrier). */
-static void wakeBlocked(Capability *cap, StgTSO *tso)
+ * the operation was performed (writing END needs no barrier; popHead
+ * reported it to the watch table). */
+static inline void wakeBlocked(Capability *cap, StgTSO *tso)
 {
-    WATCH_STORE(cap->no, tso->_link, END_TSO_QUEUE);
     tso->_link = END_TSO_QUEUE;
     tryWakeupThread(cap, tso);
 }
@@ -355,28 +400,78 @@ static inline void checkPutValue(const char *who, StgClosure *value)
              value == NULL ? "NULL" : "END_TSO_QUEUE");
 }
 
+/* Note [Blocking is a safe point]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * GHC's takeMVar#, putMVar# and readMVar# allocate the blocked thread's
+ * queue node behind a heap check, so a thread about to block may collect
+ * first.  Ours do the same, as the public API allows (a blocking call may
+ * collect): once the in-flight frame is pushed — it roots the MVar and the
+ * value, Note [Values in flight] — a thread whose nursery is used up
+ * unlocks the MVar, passes rts_safepoint, re-reads both from the frame and
+ * looks at the MVar again.  Without it a program that only blocks on MVars
+ * (ping-pong) never reaches a safe point: no collection ever runs, and its
+ * queue nodes stream through ever fresh memory, a page fault every 4 KiB.
+ * Only the blocking path checks: a put or take that does not block
+ * allocates nothing.
+ *
+ * This is the one place an MVar operation collects, and why the raw mvar
+ * and value pointers the operations carry are safe everywhere else: from
+ * the entry to the switch nothing collects (pushInflightFast, allocate and
+ * nurseryExhausted never do), and once blockCurrentThread returns — other
+ * threads, and collections, may have run — only the in-flight frame is
+ * read (and unlockMVarAfterBlock runs before anything else can).
+ */
+
+/* The slow way into blocking: the in-flight frame could not be pushed
+ * cheaply, or the nursery is used up.  Called with mvar locked (info) and
+ * the frame pushed iff `pushed`; returns with the frame pushed, the MVar
+ * re-read from it and locked (*info), after a safe point (Note [Blocking is
+ * a safe point]).  Returns the capability we run on. */
+static Capability *blockSlowly(StgMVar **mvar, const StgInfoTable **info,
+                               StgClosure *value, bool pushed)
+{
+    unlockClosure((StgClosure *)*mvar, *info);
+    if (!pushed)
+        pushInflightSlow(*mvar, value);
+    rts_safepoint();
+    Capability *cap = myCapability();
+    *mvar = (StgMVar *)inflightGet(cap, INFLIGHT_MVAR);
+    *info = lockClosure((StgClosure *)*mvar);
+    return cap;
+}
+
+/* Block in putMVar on a full, locked mvar until a taker moves value in
+ * (or, if it was emptied while we were at the safe point, put now). */
+static void putIntoFull(Capability *cap, StgMVar *mvar, const StgInfoTable *info,
+                        StgClosure *value)
+{
+    bool pushed = pushInflightFast(cap, mvar, value);
+    if (!pushed || nurseryExhausted(cap)) {
+        cap = blockSlowly(&mvar, &info, value, pushed);
+        if (mvar->value == END_TSO_QUEUE) {
+            putIntoEmpty(cap, mvar, info, inflightGet(cap, INFLIGHT_VALUE));
+            popInflight(cap);
+            return;
+        }
+    }
+    cap = blockOnMVar(cap, mvar, info, BlockedOnMVar);  /* a taker performs our put */
+    popInflight(cap);
+}
+
+/* putMVar on cap (the caller's capability). */
+static inline void putMVar(Capability *cap, StgMVar *mvar, StgClosure *value)
+{
+    const StgInfoTable *info = lockClosure((StgClosure *)mvar);
+    if (mvar->value == END_TSO_QUEUE)
+        putIntoEmpty(cap, mvar, info, value);
+    else
+        putIntoFull(cap, mvar, info, value);
+}
+
 void rts_putMVar(StgMVar *mvar, StgClosure *value)
 {
     checkPutValue("rts_putMVar", value);
-    Capability *cap = myCapability();
-    const StgInfoTable *info = lockClosure((StgClosure *)mvar);
-    if (mvar->value == END_TSO_QUEUE) {
-        putIntoEmpty(cap, mvar, info, value);
-        return;
-    }
-    /* Full: block until a taker moves our value in.  Pushing the frame may
-     * collect, so unlock first and look again afterwards. */
-    unlockClosure((StgClosure *)mvar, info);
-    pushInflight(cap, mvar, value);
-    info = lockClosure((StgClosure *)mvar);
-    if (mvar->value == END_TSO_QUEUE) {
-        /* emptied while we pushed the frame */
-        putIntoEmpty(cap, mvar, info, value);
-    } else {
-        blockOnMVar(cap, mvar, info, BlockedOnMVar);   /* a taker performs our put */
-        cap = myCapability();                           /* we may have moved */
-    }
-    popInflight(cap);
+    putMVar(myCapability(), mvar, value);
 }
 
 bool rts_tryPutMVar(StgMVar *mvar, StgClosure *value)
@@ -425,36 +520,76 @@ static StgClosure *takeFromFull(Capability *cap, StgMVar *mvar, const StgInfoTab
     return value;
 }
 
-/* Block on an empty mvar as a taker or reader; returns the value handed over. */
-static StgClosure *waitForValue(Capability *cap, StgMVar *mvar, uint16_t why)
+/* Block on an empty, locked mvar as a taker or reader; returns the value
+ * handed over (or found, if it was filled while we were at the safe point). */
+static StgClosure *waitForValue(Capability *cap, StgMVar *mvar, const StgInfoTable *info,
+                                uint16_t why)
 {
     StgClosure *value;
-    pushInflight(cap, mvar, END_TSO_QUEUE);
-    const StgInfoTable *info = lockClosure((StgClosure *)mvar);
-    if (mvar->value != END_TSO_QUEUE) {
-        /* filled while we pushed the frame */
-        if (why == BlockedOnMVarRead) {
-            value = mvar->value;
-            unlockClosure((StgClosure *)mvar, info);
-        } else {
-            value = takeFromFull(cap, mvar, info);
+    bool pushed = pushInflightFast(cap, mvar, END_TSO_QUEUE);
+    if (!pushed || nurseryExhausted(cap)) {
+        cap = blockSlowly(&mvar, &info, END_TSO_QUEUE, pushed);
+        if (mvar->value != END_TSO_QUEUE) {
+            if (why == BlockedOnMVarRead) {
+                value = mvar->value;
+                unlockClosure((StgClosure *)mvar, info);
+            } else {
+                value = takeFromFull(cap, mvar, info);
+            }
+            popInflight(cap);
+            return value;
         }
-    } else {
-        blockOnMVar(cap, mvar, info, why);
-        cap = myCapability();                   /* we may have moved */
-        value = inflightGet(cap, INFLIGHT_VALUE);   /* written by our waker */
     }
+    cap = blockOnMVar(cap, mvar, info, why);
+    value = inflightGet(cap, INFLIGHT_VALUE);   /* written by our waker */
     popInflight(cap);
     return value;
 }
 
-StgClosure *rts_takeMVar(StgMVar *mvar)
+/* takeMVar on cap (the caller's capability). */
+static inline StgClosure *takeMVar(Capability *cap, StgMVar *mvar)
 {
-    Capability *cap = myCapability();
     const StgInfoTable *info = lockClosure((StgClosure *)mvar);
     if (mvar->value != END_TSO_QUEUE) return takeFromFull(cap, mvar, info);
-    unlockClosure((StgClosure *)mvar, info);
-    return waitForValue(cap, mvar, BlockedOnMVar);
+    return waitForValue(cap, mvar, info, BlockedOnMVar);
+}
+
+StgClosure *rts_takeMVar(StgMVar *mvar)
+{
+    return takeMVar(myCapability(), mvar);
+}
+
+/* The MVar in root slot `slot` of the calling thread's frame f (the frame
+ * layout of Note [Root frames] in Roots.c).  DEBUG builds go through
+ * rts_get, which checks the handle and the slot. */
+static inline StgMVar *mvarInRoot(Capability *cap, RtsFrame f, uint32_t slot)
+{
+#ifdef DEBUG
+    (void)cap;
+    return (StgMVar *)rts_get(f, slot);
+#else
+    StgStack *stack = cap->current_tso->stackobj;
+    StgPtr frame = stack->stack + stack->stack_size - f.id;
+    return (StgMVar *)frame[ROOT_FRAME_HEADER_W + slot];
+#endif
+}
+
+/* The slot entry points read the calling OS thread's capability straight
+ * from rts_my_cap (Roots.h) rather than through myCapability()'s call: at
+ * the very start of an operation, before anything can switch threads, the
+ * thread-local address cannot be stale.  After a block they use the
+ * capability blockCurrentThread returns. */
+StgClosure *rts_takeMVarRoot(RtsFrame f, uint32_t slot)
+{
+    Capability *cap = rts_my_cap;
+    return takeMVar(cap, mvarInRoot(cap, f, slot));
+}
+
+void rts_putMVarRoot(RtsFrame f, uint32_t slot, StgClosure *value)
+{
+    checkPutValue("rts_putMVarRoot", value);
+    Capability *cap = rts_my_cap;
+    putMVar(cap, mvarInRoot(cap, f, slot), value);
 }
 
 StgClosure *rts_tryTakeMVar(StgMVar *mvar)
@@ -476,9 +611,11 @@ StgClosure *rts_readMVar(StgMVar *mvar)
 {
     const StgInfoTable *info = lockClosure((StgClosure *)mvar);
     StgClosure *value = mvar->value;
-    unlockClosure((StgClosure *)mvar, info);
-    if (value != END_TSO_QUEUE) return value;
-    return waitForValue(myCapability(), mvar, BlockedOnMVarRead);
+    if (value != END_TSO_QUEUE) {
+        unlockClosure((StgClosure *)mvar, info);
+        return value;
+    }
+    return waitForValue(myCapability(), mvar, info, BlockedOnMVarRead);
 }
 
 StgClosure *rts_tryReadMVar(StgMVar *mvar)

@@ -66,8 +66,8 @@
  * until its registers are saved: until then another capability must not
  * see the MVar unlocked or steal the yielder.  So the hand-off leaves it in
  * task->handoff_from/handoff_why and the thread switched to does it as its
- * very first act (completeHandoff: after its greenSwitch returns, or at the
- * start of a new thread's entry).  A thread resumed by the scheduler loop
+ * very first act (resumed(): after its greenSwitch returns; completeHandoff
+ * at the start of a new thread's entry).  A thread resumed by the scheduler loop
  * finds nothing pending.  The scheduler loop's own stack stays suspended in
  * runThread; whichever thread next switches back to it is, by then,
  * cap->current_tso, which is all threadReturned looks at.
@@ -146,12 +146,31 @@ uint64_t getMonotonicNSec(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Cheap (a few ns, ~4 ms resolution): for blocked_since_ns on every block. */
+/* Note [Blocked-since timestamps]
+ * Every block records tso->blocked_since_ns, which the debugger and the
+ * deadlock report show as "blocked for 40 ms".  Reading a clock there, even
+ * CLOCK_MONOTONIC_COARSE (~5 ns, ~4 ms resolution), was a tenth of a
+ * one-capability ping-pong round trip.  So while the preemption timer runs
+ * with a short period it publishes the time of its last tick
+ * (timer_tick_ns, Timer.c) and a blocking thread copies that: the same
+ * clock, never later than the truth, about one period (20 ms by default)
+ * earlier — more only while the OS starves the timer thread.  With no
+ * timer, or a -C longer than TIMER_TICK_STAMP_MAX_NS, the coarse clock is
+ * read.  test_mvar's test_blocked_since checks both. */
+volatile uint64_t timer_tick_ns;
+
 static uint64_t getCoarseMonotonicNSec(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* For blocked_since_ns: see Note [Blocked-since timestamps]. */
+static inline uint64_t blockedSinceNow(void)
+{
+    uint64_t t = __atomic_load_n(&timer_tick_ns, __ATOMIC_RELAXED);
+    return t != 0 ? t : getCoarseMonotonicNSec();
 }
 
 /* ---- run queue (cap->lock held) ---- */
@@ -184,7 +203,7 @@ static inline void unlockRunQueue(Capability *cap)
         pthread_mutex_unlock(&cap->lock);
 }
 
-static void appendToRunQueue(Capability *cap, StgTSO *tso)
+static inline void appendToRunQueue(Capability *cap, StgTSO *tso)
 {
     tso->_link = END_TSO_QUEUE;
     if (cap->run_queue_tl == END_TSO_QUEUE) {
@@ -210,7 +229,7 @@ static void pushOnRunQueue(Capability *cap, StgTSO *tso)
     cap->n_run_queue++;
 }
 
-static StgTSO *popRunQueue(Capability *cap)
+static inline StgTSO *popRunQueue(Capability *cap)
 {
     StgTSO *t = cap->run_queue_hd;
     if (t == END_TSO_QUEUE)
@@ -269,13 +288,10 @@ static void wakeIdleCapabilityFor(Capability *busy)
     }
 }
 
-void scheduleThread(Capability *cap, StgTSO *tso)
+/* scheduleThread with more than one capability: the run queue is shared
+ * with thieves, and the capability may be asleep. */
+static void __attribute__((noinline)) scheduleThreadShared(Capability *cap, StgTSO *tso)
 {
-    tso->cap = cap;
-    if (n_capabilities == 1) {          /* Note [Run queue locking] */
-        appendToRunQueue(cap, tso);
-        return;
-    }
     pthread_mutex_lock(&cap->lock);
     appendToRunQueue(cap, tso);
     bool more = cap->n_run_queue >= 2 || cap->current_tso != NULL;
@@ -283,6 +299,15 @@ void scheduleThread(Capability *cap, StgTSO *tso)
     pthread_mutex_unlock(&cap->lock);
     if (more)
         wakeIdleCapabilityFor(cap);
+}
+
+void scheduleThread(Capability *cap, StgTSO *tso)
+{
+    tso->cap = cap;
+    if (n_capabilities == 1)            /* Note [Run queue locking] */
+        appendToRunQueue(cap, tso);
+    else
+        scheduleThreadShared(cap, tso);
 }
 
 /* ---- waking and messages ---- */
@@ -299,31 +324,35 @@ static void sendWakeup(Capability *from, Capability *to, StgTSO *tso)
     pthread_mutex_unlock(&to->lock);
 }
 
+/* What tryWakeupThread tells the flight recorder and the watch table, out
+ * of line: the common wake-up (nothing recorded or watched, one capability)
+ * then needs no registers saved. */
+static void __attribute__((noinline)) reportWakeup(Capability *cap, StgTSO *tso)
+{
+    if (traceEnabled(EVCAT_THREAD))
+        traceEvent(capRing(cap->no), EVENT_THREAD_WAKE, (uint64_t)(uintptr_t)tso, tso->id,
+                   tso->why_blocked, (uint64_t)(uintptr_t)tso->block_info.closure);
+    WATCH_STORE(cap->no, tso->block_info.closure, END_TSO_QUEUE);
+    WATCH_STORE(cap->no, tso->why_blocked, NotBlocked);
+}
+
 void tryWakeupThread(Capability *cap, StgTSO *tso)
 {
     if (tso->cap != cap) {
         sendWakeup(cap, tso->cap, tso);
         return;
     }
-    switch (tso->why_blocked) {
-    case NotBlocked:
-    case BlockedOnCCall:
-    case BlockedOnCCall_Interruptible:
-        return;
-    case BlockedOnMVar:
-    case BlockedOnMVarRead:
+    uint16_t why = tso->why_blocked;
+    if (why == BlockedOnMVar || why == BlockedOnMVarRead) {
         if (tso->_link != END_TSO_QUEUE)
             return;     /* the waker has not completed its operation */
-        break;
-    default:
-        break;
+    } else if (why == NotBlocked || why == BlockedOnCCall
+               || why == BlockedOnCCall_Interruptible) {
+        return;
     }
-    if (traceEnabled(EVCAT_THREAD))
-        traceEvent(capRing(cap->no), EVENT_THREAD_WAKE, (uint64_t)(uintptr_t)tso, tso->id,
-                   tso->why_blocked, (uint64_t)(uintptr_t)tso->block_info.closure);
-    WATCH_STORE(cap->no, tso->block_info.closure, END_TSO_QUEUE);
+    if (traceEnabled(EVCAT_THREAD) || watchActive())
+        reportWakeup(cap, tso);
     tso->block_info.closure = END_TSO_QUEUE;
-    WATCH_STORE(cap->no, tso->why_blocked, NotBlocked);
     tso->why_blocked = NotBlocked;
     scheduleThread(cap, tso);
 }
@@ -363,21 +392,42 @@ const StgInfoTable *lockClosureSpin(StgClosure *p)
 
 /* ---- leaving a green thread for the scheduler ---- */
 
+/* completeHandoff for a thread that has just been switched back to: do what
+ * the thread switched out by a direct hand-off left for its successor
+ * (Note [Direct hand-off]).  Returns the capability we now run on. */
+static inline Capability *resumed(void)
+{
+    Task *task = myTask();
+    Capability *cap = task->cap;
+    StgTSO *prev = task->handoff_from;
+    if (prev == NULL)
+        return cap;
+    task->handoff_from = NULL;
+    if (task->handoff_why == SchedYield) {
+        lockRunQueue(cap);
+        appendToRunQueue(cap, prev);
+        unlockRunQueue(cap);
+    } else if (task->block_after != NULL) {
+        task->block_after(cap, task->block_arg);
+    }
+    return cap;
+}
+
 /* Switch from the running green thread to its OS thread's scheduler loop;
  * returns when the thread is scheduled again (maybe on another OS thread). */
-static void switchToScheduler(enum SchedReturn why)
+static Capability *switchToScheduler(enum SchedReturn why)
 {
     Task *task = myTask();
     StgTSO *tso = task->cap->current_tso;
     task->ret = why;
     greenSwitch(tso->ctx, task->sched_ctx);
-    completeHandoff();
+    return resumed();
 }
 
 /* The thread a green thread that blocks or yields on cap switches to
  * directly, taken off the run queue and made current; NULL when the
  * scheduler loop has other work first.  See Note [Direct hand-off]. */
-static StgTSO *takeHandoffTarget(Capability *cap)
+static inline StgTSO *takeHandoffTarget(Capability *cap)
 {
     if (cap->run_queue_hd == END_TSO_QUEUE || sync_pending || shutting_down
         || cap->inbox != END_TSO_QUEUE || cap->returning_tasks != NULL)
@@ -398,8 +448,9 @@ static StgTSO *takeHandoffTarget(Capability *cap)
 }
 
 /* Switch from the running thread `from` to `to` (already current) without
- * the scheduler loop; returns when `from` runs again. */
-static void handoffTo(Task *task, StgTSO *from, StgTSO *to, enum SchedReturn why)
+ * the scheduler loop; returns when `from` runs again, with the capability
+ * it then runs on. */
+static inline Capability *handoffTo(Task *task, StgTSO *from, StgTSO *to, enum SchedReturn why)
 {
     GreenContext *ctx = to->ctx;
     task->handoff_from = from;
@@ -407,24 +458,12 @@ static void handoffTo(Task *task, StgTSO *from, StgTSO *to, enum SchedReturn why
     task->cap->n_threads_run++;
     task->cap->n_handoffs++;
     greenSwitch(from->ctx, ctx);
-    completeHandoff();
+    return resumed();
 }
 
 void completeHandoff(void)
 {
-    Task *task = myTask();
-    StgTSO *prev = task->handoff_from;
-    if (__builtin_expect(prev == NULL, 1))
-        return;
-    task->handoff_from = NULL;
-    Capability *cap = task->cap;
-    if (task->handoff_why == SchedYield) {
-        lockRunQueue(cap);
-        appendToRunQueue(cap, prev);
-        unlockRunQueue(cap);
-    } else if (task->block_after != NULL) {
-        task->block_after(cap, task->block_arg);
-    }
+    (void)resumed();
 }
 
 void yieldThread(void)
@@ -442,23 +481,23 @@ void yieldThread(void)
         switchToScheduler(SchedYield);
 }
 
-void blockCurrentThread(void (*after)(Capability *cap, void *arg), void *arg)
+Capability *blockCurrentThread(void (*after)(Capability *cap, void *arg), void *arg)
 {
-    Task *task = myTask();
-    StgTSO *tso = task->cap->current_tso;
+    Task *task = my_task;   /* read directly: nothing has switched yet (resumed() calls myTask) */
+    Capability *cap = task->cap;
+    StgTSO *tso = cap->current_tso;
     ASSERT(tso->why_blocked != NotBlocked);
-    threadPausedBlocked(task->cap, tso);    /* lazy blackholing (ThreadPaused.h) */
-    tso->blocked_since_ns = getCoarseMonotonicNSec();
+    threadPausedBlocked(cap, tso);      /* lazy blackholing (ThreadPaused.h) */
+    tso->blocked_since_ns = blockedSinceNow();
     if (traceEnabled(EVCAT_THREAD))
-        traceEvent(capRing(task->cap->no), EVENT_THREAD_BLOCK, (uint64_t)(uintptr_t)tso, tso->id,
+        traceEvent(capRing(cap->no), EVENT_THREAD_BLOCK, (uint64_t)(uintptr_t)tso, tso->id,
                    tso->why_blocked, (uint64_t)(uintptr_t)tso->block_info.closure);
     task->block_after = after;
     task->block_arg = arg;
-    StgTSO *next = takeHandoffTarget(task->cap);
+    StgTSO *next = takeHandoffTarget(cap);
     if (next != NULL)
-        handoffTo(task, tso, next, SchedBlock);
-    else
-        switchToScheduler(SchedBlock);
+        return handoffTo(task, tso, next, SchedBlock);
+    return switchToScheduler(SchedBlock);
 }
 
 void finishCurrentThread(void)

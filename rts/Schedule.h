@@ -26,8 +26,9 @@ StgTSO *myTSO(void);
  * `after(cap, arg)` on the scheduler's own stack once the thread is fully
  * switched out (GHC's BLOCK_BUT_FIRST: e.g. unlock the MVar only then).
  * The caller has already set tso->why_blocked and tso->block_info.
- * Returns when the thread has been woken and scheduled again. */
-void blockCurrentThread(void (*after)(Capability *cap, void *arg), void *arg);
+ * Returns when the thread has been woken and scheduled again, with the
+ * capability it now runs on (maybe not the one it blocked on). */
+Capability *blockCurrentThread(void (*after)(Capability *cap, void *arg), void *arg);
 
 /* Make a blocked thread runnable.  Safe from any capability: when tso->cap
  * is another capability, a MSG_TRY_WAKEUP message is sent to it.  For
@@ -137,6 +138,11 @@ void reportDeadlock(void) __attribute__((noreturn));
 /* Timer.c: the preemption timer (-C). */
 void startTimer(void);
 void stopTimer(void);
+/* CLOCK_MONOTONIC ns of the timer's last tick while it ticks at least every
+ * TIMER_TICK_STAMP_MAX_NS, else 0 (Note [Blocked-since timestamps] in
+ * Schedule.c). */
+extern volatile uint64_t timer_tick_ns;
+#define TIMER_TICK_STAMP_MAX_NS (50u * 1000 * 1000)
 
 /* Monotonic nanoseconds. */
 uint64_t getMonotonicNSec(void);

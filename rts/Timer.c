@@ -3,6 +3,8 @@
  * One pthread ticks every RtsFlags.ConcFlags.ctxtSwitchTime_ns and sets
  * every capability's interrupt flag; green threads yield at their next safe
  * point (see Note [Safe points] in Schedule.c).  -C0 turns preemption off.
+ * Each tick also publishes its time for blocking threads to record (Note
+ * [Blocked-since timestamps] in Schedule.c).
  *
  * Must not depend on: the heap, the GC.
  */
@@ -30,6 +32,8 @@ static void *timerMain(void *arg)
             next.tv_sec++;
         }
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+        if (period <= TIMER_TICK_STAMP_MAX_NS)     /* Note [Blocked-since timestamps] */
+            __atomic_store_n(&timer_tick_ns, getMonotonicNSec(), __ATOMIC_RELAXED);
         for (uint32_t i = 0; i < n_capabilities; i++)
             capabilities[i]->interrupt = true;
     }
@@ -41,6 +45,8 @@ void startTimer(void)
     if (timer_running || RtsFlags.ConcFlags.ctxtSwitchTime_ns == 0)
         return;
     timer_running = true;
+    if (RtsFlags.ConcFlags.ctxtSwitchTime_ns <= TIMER_TICK_STAMP_MAX_NS)
+        __atomic_store_n(&timer_tick_ns, getMonotonicNSec(), __ATOMIC_RELAXED);
     int r = pthread_create(&timer_thread, NULL, timerMain, NULL);
     if (r != 0)
         barf("cannot start the preemption timer thread: %s", strerror(r));
@@ -52,4 +58,5 @@ void stopTimer(void)
         return;
     timer_running = false;
     pthread_join(timer_thread, NULL);
+    __atomic_store_n(&timer_tick_ns, 0, __ATOMIC_RELAXED);
 }

@@ -192,6 +192,13 @@ bool rts_tryPutMVar(StgMVar *mvar, StgClosure *value); /* false when full */
 StgClosure *rts_tryReadMVar(StgMVar *mvar);          /* NULL when empty */
 bool rts_isEmptyMVar(StgMVar *mvar);
 
+/* takeMVar and putMVar on the MVar held in root slot `slot` of frame f (a
+ * frame of the calling thread): the same operations, for loops that keep
+ * their MVars in a frame anyway — no rts_get, and no raw MVar pointer in
+ * the caller at all.  The fast path of ping-pong style programs. */
+StgClosure *rts_takeMVarRoot(RtsFrame f, uint32_t slot);
+void rts_putMVarRoot(RtsFrame f, uint32_t slot, StgClosure *value);
+
 /* A BoundedChan of `size` slots (GaloisInc's BoundedChan: slot MVars plus
  * read and write position MVars).  Writers block while the channel is full,
  * readers while it is empty; values from one writer come out in order. */

@@ -68,6 +68,7 @@ cmp -s "$work/sum.ours" "$work/sum.hs" && cmp -s "$work/sum.ours" "$work/sum.go"
     || { echo "run-conc.sh: the pipelines disagree on their output" >&2; exit 1; }
 
 echo "run-conc.sh: measuring (median of $REPEAT runs each)"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 pp1=$(median "$ex/pingpong" 200000 +RTS -N1 -RTS)
 pp1_hs=$(median "$work/pingpong-hs" 200000 same +RTS -N1 -RTS)
 pp1_go=$(GOMAXPROCS=1 median "$work/pingpong-go" 200000)
@@ -97,7 +98,9 @@ table() {
     r=$(ratio "$bc" "$bc_hs");   echo "| BoundedChan depth 1, 4 producers / 4 consumers, -N1 (ns/message) | $bc | $bc_hs | $bc_go | $r | — | — |"
     r=$(ratio "$pl" "$pl_hs");   echo "| pipeline, $LINES lines, 2 workers, depth 1, -N2 (lines/s) | $pl | $pl_hs | $pl_go | $r | >= 1.0 | $(verdict "$r" ">=" 1.0) |"
 }
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 table | tee "$work/table"
+echo "run-conc.sh: load average $load_before before, $load_after after"
 
 # ---- RESULTS.md: replace our section (or append it) ----
 machine="$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(uname -sr)"
@@ -106,7 +109,8 @@ versions="$(ghc --numeric-version | sed 's/^/GHC /'), $(go version | cut -d' ' -
     echo "<!-- conc:begin (written by tests/bench/run-conc.sh) -->"
     echo "## Concurrency (make bench-conc)"
     echo
-    echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $machine; $versions; median of $REPEAT runs."
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $machine; $versions; median of $REPEAT runs;"
+    echo "load average (1, 5, 15 min) $load_before before the runs, $load_after after."
     echo "Go's ping-pong and fork-join use unbuffered channels and goroutines; its BoundedChan"
     echo "twin is a buffered channel of the same depth."
     echo

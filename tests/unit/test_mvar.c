@@ -1,9 +1,13 @@
 /* test_mvar.c — MVar semantics (rts/MVar.c) on the real scheduler and GC:
  * try variants, FIFO wake-up of takers and putters, readers served first by
  * one put, values in flight surviving collections, new MVars DIRTY, and the
- * #18919/#19145 barrier on the head pop (fixed, and both injections).
+ * #18919/#19145 barrier on the head pop (fixed, and both injections); the
+ * frame-slot entry points (rts_takeMVarRoot/rts_putMVarRoot) with the same
+ * checks; blocking as a safe point; blocked_since_ns with and without the
+ * timer's ticks.
  *
- * Runs with -N1 (deterministic order).  Linked with librts_debug.
+ * mvar_matrix.sh runs it under -N1 and -N2 (orders are checked only on one
+ * capability), small nurseries, -G3 and -DS.  Linked with librts_debug.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +20,8 @@
 #include "RtsFlags.h"
 #include "Capability.h"
 #include "sm/Storage.h"
+#include "sm/GC.h"
+#include "Schedule.h"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); exit(1); } } while (0)
 
@@ -246,6 +252,120 @@ static void test_inflight_survives_gc(void)
     rts_frame_pop(f);
 }
 
+/* ---- the frame-slot entry points ---- */
+
+static void root_taker(void *arg)
+{
+    int i = (int)(intptr_t)arg;
+    got[i] = unbox(rts_takeMVarRoot(rts_fork_frame(), 0));
+    record(i);
+}
+
+static void root_putter(void *arg)
+{
+    int i = (int)(intptr_t)arg;
+    RtsFrame f = rts_fork_frame();
+    StgClosure *v = box(100 + (StgWord)i);   /* may GC: the slot API re-reads the MVar */
+    rts_putMVarRoot(f, 0, v);
+    record(i);
+}
+
+/* rts_takeMVarRoot/rts_putMVarRoot: FIFO takers and putters, one wake-up
+ * per operation, values in flight across collections while blocked. */
+static void test_root_api(void)
+{
+    reset_log();
+    RtsFrame f = rts_frame_push(1);
+    rts_set(f, 0, (StgClosure *)rts_newMVar());
+    rts_ThreadId t[4];
+    for (int i = 0; i < 4; i++) t[i] = fork_on(f, root_taker, i);
+    rts_gc(true);
+    for (int i = 0; i < 4; i++) {
+        StgClosure *b = box(20 + (StgWord)i);
+        rts_putMVarRoot(f, 0, b);
+        CHECK(wait_recorded(i + 1) == i + 1);             /* exactly one woken */
+    }
+    for (int i = 0; i < 4; i++) {
+        CHECK(rts_join(t[i]));
+        CHECK(!one_cap() || order[i] == i);
+        CHECK(got[i] == 20 + (StgWord)i);
+    }
+
+    reset_log();
+    StgClosure *b = box(5);
+    rts_putMVarRoot(f, 0, b);                             /* into empty: no block */
+    for (int i = 0; i < 3; i++) t[i] = fork_on(f, root_putter, i);
+    rts_gc(false);
+    CHECK(unbox(rts_takeMVarRoot(f, 0)) == 5);
+    for (int i = 0; i < 3; i++) {
+        rts_gc(i == 1);
+        CHECK(unbox(rts_takeMVarRoot(f, 0)) == 100 + (StgWord)i);
+    }
+    for (int i = 0; i < 3; i++) CHECK(rts_join(t[i]));
+    for (int i = 0; i < 3; i++) CHECK(!one_cap() || order[i] == i);
+    CHECK(rts_isEmptyMVar((StgMVar *)rts_get(f, 0)));
+    rts_frame_pop(f);
+}
+
+/* The other side of test_blocking_collects: take from slot 0, put to slot 1. */
+static void ponger(void *arg)
+{
+    long rounds = (long)(intptr_t)arg;
+    RtsFrame f = rts_fork_frame();
+    for (long i = 0; i < rounds; i++)
+        rts_putMVarRoot(f, 1, rts_takeMVarRoot(f, 0));
+}
+
+/* Note [Blocking is a safe point] in MVar.c: a ping-pong that does nothing
+ * but block still collects (its queue nodes fill the nursery), and the ball
+ * survives every collection.  On one capability: enough rounds to fill the
+ * nursery four times over. */
+static void test_blocking_collects(void)
+{
+    long nursery = (long)RtsFlags.GcFlags.minAllocAreaSize * BLOCK_SIZE;
+    long rounds = one_cap() ? 4 * nursery / (2 * (long)sizeof(StgMVarTSOQueue)) : 2000;
+    RtsFrame f = rts_frame_push(3);
+    rts_set(f, 0, (StgClosure *)rts_newMVar());
+    rts_set(f, 1, (StgClosure *)rts_newMVar());
+    rts_set(f, 2, box(42));
+    StgClosure *both[2] = { rts_get(f, 0), rts_get(f, 1) };
+    rts_ThreadId t = rts_fork_with(ponger, (void *)(intptr_t)rounds, 2, both);
+    uint64_t gcs = gc_count;
+    for (long i = 0; i < rounds; i++) {
+        rts_putMVarRoot(f, 0, rts_get(f, 2));
+        rts_set(f, 2, rts_takeMVarRoot(f, 1));
+    }
+    CHECK(unbox(rts_get(f, 2)) == 42);
+    CHECK(rts_join(t));
+    CHECK(!one_cap() || gc_count >= gcs + 2);
+    rts_frame_pop(f);
+}
+
+/* Note [Blocked-since timestamps] in Schedule.c: a blocked thread records
+ * when it blocked — never in the future, not long before — both from the
+ * timer's published ticks and, with the timer stopped, from the clock. */
+static void test_blocked_since(void)
+{
+    for (int ticking = 1; ticking >= 0; ticking--) {
+        if (!ticking) stopTimer();
+        CHECK(ticking || timer_tick_ns == 0);
+        reset_log();
+        RtsFrame f = rts_frame_push(1);
+        rts_set(f, 0, (StgClosure *)rts_newMVar());
+        uint64_t before = getMonotonicNSec();
+        rts_ThreadId t = fork_on(f, taker, 0);
+        uint64_t after = getMonotonicNSec();
+        uint64_t since = ((StgMVar *)rts_get(f, 0))->head->tso->blocked_since_ns;
+        CHECK(since != 0 && since <= after);
+        /* one timer period (or the coarse clock's few ms), plus a loaded machine */
+        CHECK(since + RtsFlags.ConcFlags.ctxtSwitchTime_ns + 1000000000u >= before);
+        put_box(f, 0, 1);
+        CHECK(rts_join(t) && got[0] == 1);
+        rts_frame_pop(f);
+        if (!ticking) startTimer();
+    }
+}
+
 /* ---- the barrier on the head pop (Note [Popping the head of a clean MVar]) ---- */
 
 static bool on_mut_list(StgClosure *p)
@@ -264,7 +384,7 @@ static bool on_mut_list(StgClosure *p)
 /* An old, CLEAN MVar with two blocked takers (whose nodes are old too),
  * then one put: it pops the head and exposes the second node.  Returns the
  * header the MVar was left with; the second taker is released after. */
-static const StgInfoTable *pop_head_of_clean_mvar(bool *recorded)
+static const StgInfoTable *pop_head_of_clean_mvar(bool *recorded, bool via_root)
 {
     reset_log();
     RtsFrame f = rts_frame_push(1);
@@ -279,7 +399,10 @@ static const StgInfoTable *pop_head_of_clean_mvar(bool *recorded)
     CHECK(!on_mut_list((StgClosure *)m));
     StgClosure *one = box(1);                             /* may GC: re-read m */
     m = (StgMVar *)rts_get(f, 0);
-    rts_putMVar(m, one);                                  /* wakes a, head = b's node */
+    if (via_root)
+        rts_putMVarRoot(f, 0, one);                       /* wakes a, head = b's node */
+    else
+        rts_putMVar(m, one);
     const StgInfoTable *info = m->header.info;
     *recorded = on_mut_list((StgClosure *)m);
     if (info == &stg_MVAR_CLEAN_info && *recorded)        /* #19145: the next GC barfs */
@@ -296,17 +419,19 @@ static void test_head_pop_barrier(void)
     bool recorded;
     uint32_t saved = RtsFlags.DebugFlags.inject;
 
-    RtsFlags.DebugFlags.inject = 0;                       /* fixed: dirtied, recorded, DIRTY */
-    CHECK(pop_head_of_clean_mvar(&recorded) == &stg_MVAR_DIRTY_info);
-    CHECK(recorded);
+    for (int via_root = 0; via_root <= 1; via_root++) {
+        RtsFlags.DebugFlags.inject = 0;                   /* fixed: dirtied, recorded, DIRTY */
+        CHECK(pop_head_of_clean_mvar(&recorded, via_root) == &stg_MVAR_DIRTY_info);
+        CHECK(recorded);
 
-    RtsFlags.DebugFlags.inject = 1u << INJECT_MVAR_NO_DIRTY;      /* #18919 */
-    CHECK(pop_head_of_clean_mvar(&recorded) == &stg_MVAR_CLEAN_info);
-    CHECK(!recorded);
+        RtsFlags.DebugFlags.inject = 1u << INJECT_MVAR_NO_DIRTY;      /* #18919 */
+        CHECK(pop_head_of_clean_mvar(&recorded, via_root) == &stg_MVAR_CLEAN_info);
+        CHECK(!recorded);
 
-    RtsFlags.DebugFlags.inject = 1u << INJECT_MVAR_CLEAN_UNLOCK;  /* #19145 */
-    CHECK(pop_head_of_clean_mvar(&recorded) == &stg_MVAR_CLEAN_info);
-    CHECK(recorded);
+        RtsFlags.DebugFlags.inject = 1u << INJECT_MVAR_CLEAN_UNLOCK;  /* #19145 */
+        CHECK(pop_head_of_clean_mvar(&recorded, via_root) == &stg_MVAR_CLEAN_info);
+        CHECK(recorded);
+    }
 
     RtsFlags.DebugFlags.inject = saved;
     rts_gc(false);
@@ -343,6 +468,9 @@ static int mvar_main(int argc, char **argv)
     test_fifo_putters();
     test_readers_first();
     test_inflight_survives_gc();
+    test_root_api();
+    test_blocking_collects();
+    test_blocked_since();
     test_head_pop_barrier();
     test_clean_on_mut_list_check();
     printf("test_mvar: all passed\n");
