@@ -97,6 +97,15 @@
  * the injection the same runs reach it and end clean (status 0); without
  * --gc-chaos nothing changed (status 77).  The shapes above counted only
  * A B C; they now print the MVar's generation first.
+ *
+ * Session 3: the pipeline (examples/pipeline) does not get here, with or
+ * without chaos mode; its workers are old threads, and Y's thread and X
+ * are recorded on the same capability's mut list, so one GC thread takes
+ * both routes to the node (Note [Why the pipeline does not reach #18919
+ * here] in examples/pipeline/pipeline.c, counted by Note [MVar queue
+ * census] in rts/sm/GCUtils.c).  This program's takers are young threads,
+ * which the GC leader reaches through the thread lists while the other GC
+ * thread scans A's mut list: two threads, two routes.
  */
 
 #define TAKERS 3

@@ -29,6 +29,62 @@
 #include "rts.h"
 #include "filter.h"
 
+/* Note [Why the pipeline does not reach #18919 here]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * The only MVar of this program with queues of three or more threads is
+ * the work chan's read-position lock (BoundedChan.c): the workers that
+ * finished a chunk wait there behind the one that holds it.  The bug
+ * needs, after a minor GC, that lock CLEAN in the old generation with an
+ * old head and tail and a younger interior node, and then putMVar popping
+ * every node before it while no new taker dirties the lock and before the
+ * next GC promotes the node.  The GC makes that state only through a lost
+ * copy race (Note [How an interior node gets younger than its MVar],
+ * examples/mvar-repro.c): an old node X before two nursery nodes Y Z, and
+ * two GC threads reaching Y at once, one through X, one through Y's
+ * thread.  Session 3 counted all of this with +RTS --gc-chaos (Note [MVar
+ * queue census], rts/sm/GCUtils.c), 5M lines (18919 seed),
+ * --inject=mvar-no-dirty -A64k -N2 -DS, load 6.5-8.3 on 2 cores:
+ *
+ *                          minor GCs  >=3 queued  X Y Z  Y's TSO elsewhere  precondition  caught
+ *   -w 4,  --gc-chaos=0      2876        579        20          0                0           no
+ *   -w 4,  --gc-chaos=1      2867        557        38          3                1 (pos 1)   no
+ *   -w 16, --gc-chaos=0      3231       3096       784         11                0           no
+ *   -w 16, --gc-chaos=1      3205       2714      1068         19                2 (pos 3+)  no
+ *
+ * Why: the workers are long-lived, so their TSOs are old.  When Y's
+ * thread blocks behind X it records X (X.link = Y) *and* its own TSO on
+ * the mut list of the capability it runs on, so one GC thread scans both
+ * entries and no race on Y is possible: 92-100% of the X Y Z above.  In
+ * the remaining cases the two GC threads must overlap within a copy's
+ * window; on this machine the capabilities' OS threads share two cores
+ * with the workers' foreign calls and three other builds, and without
+ * chaos mode not one queue node lost a race to an older copy (0 of 2-6
+ * lost queue-node races per run).  Then the young node must be near the
+ * head: with many workers the old part of the queue is long (position 3+).
+ * The seed had 12 capabilities on 16 cores, threads migrating between
+ * them (so X and Y's TSO on different capabilities' lists) and tens of
+ * minutes; here the same program gets seconds on two shared cores.
+ * Session 3 also tried, in chaos mode, and dropped for making no
+ * measurable difference (1-4 preconditions per 5M lines either way, none
+ * caught): GC threads meeting before their root scans, sleeping instead
+ * of spinning in the copy pause, promoted copies waiting for the other
+ * threads' root scans or for k of their mut-list entries, and GC threads
+ * sharing every capability's mut list entry by entry (which made Y's TSO
+ * and X land on different threads half the time, but then the young copy
+ * of Y nearly always came first and took Z with it: "DIRTY 100").
+ * examples/mvar-repro therefore stays the demo's program: it builds
+ * hundreds of A -> B -> C queues a round with *young* threads, which the
+ * collector's leader reaches through the thread lists (mark_threads in
+ * rts/sm/GC.c).  That second route is ours, not GHC's: GHC's roots are
+ * the capabilities' run queues, inboxes and suspended calls, not the
+ * thread lists; a blocked thread is reached through the queue node that
+ * holds it, or resurrected after the weak-pointer phase (reference §2.1).
+ * In GHC, as here for the pipeline, the second route to Y is Y's old TSO
+ * on another capability's mut list: a thread that ran on one capability
+ * after the last GC and blocked on another.  Open question for the next
+ * session: making mark_threads GHC's would take mvar-repro's route away.
+ */
+
 #define LINES_PER_CHUNK 1000
 #define OUT_BUFFER (64 * 1024)
 

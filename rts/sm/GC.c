@@ -171,8 +171,10 @@ static void startGcWorkers(Capability *leader)
 
 void exitGC(void)
 {
-    if (gc_chaos_count())
+    if (gc_chaos_count()) {
         chaos_report(stderr);           /* Note [GC chaos mode], GCUtils.c */
+        chaos_census_report(stderr);
+    }
     if (gc_workers == NULL)
         return;
     pthread_mutex_lock(&gc_wake_lock);
@@ -547,6 +549,8 @@ void GarbageCollect(Capability *cap, uint32_t collect_gen, bool force_major)
     collect_pinned_object_blocks();
     if (RtsFlags.DebugFlags.sanity)
         checkSanity(false, major_gc);
+    if (gc_chaos_count() && N == 0)
+        chaos_census_before_gc();        /* Note [MVar queue census], GCUtils.c */
 
     for (uint32_t g = 0; g < G; g++) {
         if (g <= N)
@@ -615,6 +619,8 @@ void GarbageCollect(Capability *cap, uint32_t collect_gen, bool force_major)
     }
     g0->n_new_large_words = 0;
     collect_workspaces();
+    if (gc_chaos_count() && N == 0)
+        chaos_census_after_gc();
     resize_generations();
     resetNurseries();
     gc_count++;

@@ -2,7 +2,9 @@
  *
  * Offers: alloc_todo_block, todo_block_full, push_scanned_block, the work
  * queue and the running-thread count used for termination, and the GC's
- * race-window amplifier (Note [GC chaos mode]).
+ * race-window amplifier (Note [GC chaos mode]) with its counters, among
+ * them the census of MVar queues around minor GCs (Note [MVar queue
+ * census]).
  * Must not depend on: the scheduler, the debugger.
  */
 #include <stdatomic.h>
@@ -256,4 +258,181 @@ void chaos_report(FILE *f)
             (unsigned long)RtsFlags.DebugFlags.gc_chaos_seed, (unsigned long)gc_count,
             atomic_load(&lost_races), atomic_load(&lost_queue_races),
             atomic_load(&lost_queue_older));
+}
+
+/* ---- the MVar queue census (counting mode) ---- */
+
+/* Note [MVar queue census]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~
+ * The #18919 precondition (Note [How an interior node gets younger than
+ * its MVar], examples/mvar-repro.c) can only come out of a minor GC that
+ * finds, in an old MVar's queue, an old node X (on a mut list since its
+ * link was written) followed by two nursery nodes Y and Z, and in which
+ * two *different* GC threads reach Y at once: one through X (eager
+ * promotion: an old copy), the other through Y's thread (no eager
+ * promotion: a young copy), the young copy winning and the old loser
+ * lifting Z.  Each GC thread scavenges its own capability's mut lists,
+ * so when Y's thread is old (a long-lived worker) the race needs X and
+ * Y's TSO to have been recorded on *different* capabilities' mut lists.
+ *
+ * Under +RTS --gc-chaos (any seed; 0 perturbs nothing) the leader counts,
+ * before each minor GC, the old MVars on mut lists, those with >= 3
+ * queued threads, those with such an X Y Z and where Y's TSO was
+ * recorded; after the GC, what became of each X Y Z (MVar CLEAN/DIRTY,
+ * generations of X, Y, Z) and how often an MVar was left with the
+ * precondition (CLEAN; head and tail as old as the MVar; a younger
+ * interior node), with the depth of that node in the queue: putMVar must
+ * pop that many nodes, before any new taker dirties the MVar and before
+ * the next GC promotes the node, for the bug to show.  The world is
+ * stopped; the census only reads the heap.  chaos_census_report prints
+ * the totals at exit (examples/pipeline's soak shows them).
+ */
+#define CENSUS_MAX_MVARS 64
+#define CENSUS_MAX_QUEUE 64
+
+static struct {
+    unsigned long gcs, mvars, q3, xyz, tso_same_cap, tso_other_cap, tso_unrecorded, tso_young;
+    unsigned long after[2][2][2][2];    /* [MVar CLEAN][X old][Y old][Z old] */
+    unsigned long precondition, depth[3];
+} census;
+
+/* The MVars looked at before this GC (a minor GC does not move them) and
+ * the X of their X Y Z (NULL: none). */
+static StgMVar *census_mvar[CENSUS_MAX_MVARS];
+static StgMVarTSOQueue *census_x[CENSUS_MAX_MVARS];
+static int census_n;
+
+static unsigned census_gen(const void *p)
+{
+    return HEAP_ALLOCED(p) ? Bdescr(p)->gen_no : 99;
+}
+
+static bool census_nursery(const void *p)
+{
+    return HEAP_ALLOCED(p) && (Bdescr(p)->flags & BF_NURSERY);
+}
+
+/* The capability whose mut list for generation g holds p, or -1. */
+static int mut_list_cap(const void *p, uint32_t g)
+{
+    for (uint32_t i = 0; i < n_capabilities; i++)
+        for (bdescr *bd = capabilities[i]->mut_lists[g]; bd != NULL; bd = bd->link)
+            for (StgPtr q = bd->start; q < bd->free; q++)
+                if ((const void *)*q == p)
+                    return (int)i;
+    return -1;
+}
+
+/* m's queue into q[] (bounded); returns its length.  Stops at anything
+ * that is not a queue node: under --inject=mvar-no-dirty without -DS the
+ * head may dangle, and the census must not be the one to trip over it. */
+static int census_queue(StgMVar *m, StgMVarTSOQueue **q)
+{
+    int n = 0;
+    for (StgMVarTSOQueue *p = m->head; p != END_TSO_QUEUE && n < CENSUS_MAX_QUEUE; p = p->link) {
+        if (!HEAP_ALLOCED(p) || ((StgWord)p & 7) != 0 || p->header.info != &stg_MVAR_TSO_QUEUE_info)
+            break;
+        q[n++] = p;
+    }
+    return n;
+}
+
+/* One old MVar before the GC: its X (NULL: no X Y Z in its queue). */
+static StgMVarTSOQueue *census_before(StgMVar *m)
+{
+    StgMVarTSOQueue *q[CENSUS_MAX_QUEUE];
+    int n = census_queue(m, q);
+
+    census.mvars++;
+    if (n < 3)
+        return NULL;
+    census.q3++;
+    for (int k = 0; k + 2 < n; k++) {
+        if (census_gen(q[k]) == 0 || !census_nursery(q[k + 1]) || !census_nursery(q[k + 2]))
+            continue;
+        StgTSO *ty = q[k + 1]->tso;
+        census.xyz++;
+        if (census_gen(ty) == 0) {
+            census.tso_young++;
+        } else {
+            int cy = mut_list_cap(ty, census_gen(ty));
+            if (cy < 0)
+                census.tso_unrecorded++;
+            else if (cy == mut_list_cap(q[k], census_gen(q[k])))
+                census.tso_same_cap++;
+            else
+                census.tso_other_cap++;
+        }
+        return q[k];
+    }
+    return NULL;
+}
+
+void chaos_census_before_gc(void)
+{
+    census.gcs++;
+    census_n = 0;
+    for (uint32_t g = 1; g < RtsFlags.GcFlags.generations; g++)
+        for (uint32_t i = 0; i < n_capabilities; i++)
+            for (bdescr *bd = capabilities[i]->mut_lists[g]; bd != NULL; bd = bd->link)
+                for (StgPtr p = bd->start; p < bd->free; p++) {
+                    StgClosure *c = (StgClosure *)*p;
+                    uint32_t type = c->header.info->type;
+                    int s = 0;
+                    if (type != MVAR_CLEAN && type != MVAR_DIRTY)
+                        continue;
+                    while (s < census_n && census_mvar[s] != (StgMVar *)c)
+                        s++;
+                    if (s < census_n || census_n == CENSUS_MAX_MVARS)
+                        continue;       /* seen already (or too many to follow) */
+                    census_mvar[census_n] = (StgMVar *)c;
+                    census_x[census_n++] = census_before((StgMVar *)c);
+                }
+}
+
+void chaos_census_after_gc(void)
+{
+    for (int i = 0; i < census_n; i++) {
+        StgMVar *m = census_mvar[i];
+        StgMVarTSOQueue *x = census_x[i], *q[CENSUS_MAX_QUEUE];
+        bool clean = m->header.info == &stg_MVAR_CLEAN_info;
+        unsigned g = census_gen(m);
+        int n;
+
+        n = census_queue(m, q);
+        for (int k = 0; x != NULL && k + 2 < n; k++)
+            if (q[k] == x) {
+                census.after[clean][census_gen(x) > 0][census_gen(q[k + 1]) > 0]
+                            [census_gen(q[k + 2]) > 0]++;
+                break;
+            }
+        if (!clean || n < 3 || census_gen(q[0]) < g || census_gen(m->tail) < g)
+            continue;
+        for (int k = 1; k + 1 < n; k++)
+            if (census_gen(q[k]) < g) {
+                census.precondition++;
+                census.depth[k < 3 ? k - 1 : 2]++;
+                break;
+            }
+    }
+    census_n = 0;
+}
+
+void chaos_census_report(FILE *f)
+{
+    fprintf(f, "gc-chaos: census of %lu minor GCs: %lu old MVars on mut lists, %lu with >= 3 queued "
+            "threads, %lu with an old node X before two nursery nodes Y Z; Y's thread recorded on "
+            "X's capability's mut list %lu, on another's %lu, on none %lu, young %lu\n",
+            census.gcs, census.mvars, census.q3, census.xyz, census.tso_same_cap,
+            census.tso_other_cap, census.tso_unrecorded, census.tso_young);
+    fprintf(f, "gc-chaos: each X Y Z after its GC (MVar, generations of X Y Z: 1 old, 0 young):");
+    for (int i = 0; i < 16; i++) {
+        unsigned long c = census.after[i >> 3][i >> 2 & 1][i >> 1 & 1][i & 1];
+        if (c > 0)
+            fprintf(f, " %s %d%d%d: %lu;", i >> 3 ? "CLEAN" : "DIRTY", i >> 2 & 1, i >> 1 & 1,
+                    i & 1, c);
+    }
+    fprintf(f, "\ngc-chaos: the #18919 precondition (a CLEAN old MVar, head and tail as old, a "
+            "younger interior node) %lu times, that node at queue position 1: %lu, 2: %lu, 3+: %lu\n",
+            census.precondition, census.depth[0], census.depth[1], census.depth[2]);
 }

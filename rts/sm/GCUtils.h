@@ -55,6 +55,12 @@ static inline bool gc_chaos_count(void)
 void chaos_count_lost_race(uint32_t type, bool loser_older);
 /* One line: the seed, GCs, lost races (printed at exit in chaos mode). */
 void chaos_report(FILE *f);
+/* The MVar queue census (Note [MVar queue census] in GCUtils.c): called by
+ * the leader before and after each minor GC in chaos mode (any seed); the
+ * report prints the totals at exit. */
+void chaos_census_before_gc(void);
+void chaos_census_after_gc(void);
+void chaos_census_report(FILE *f);
 /* A pseudo-random number from the calling GC thread's generator (seeded
  * from the flag's seed, the thread index and the GC number). */
 uint32_t chaos_rand(void);

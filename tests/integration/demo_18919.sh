@@ -6,9 +6,10 @@
 #    rts_trap_barf, the demo finds the MVar the message names, decodes it
 #    live, saves a core and decodes it again with rtsdb --core.  The masked
 #    transcript must equal demo_18919.expected.
-# 2. The real demo once on mvar-repro: caught (status 0: the MVar decoded,
-#    the fixed runtime clean) or the race did not happen (77, reported, not
-#    a failure); anything else fails.
+# 2. The real demo once on mvar-repro: it must catch the bug (status 0: the
+#    MVar decoded, the fixed runtime clean).  The demo tries up to four
+#    --gc-chaos seeds of at most 60 rounds, the bound mvar_repro.sh holds
+#    mvar-repro to, so "the race did not happen" (77) is a failure here.
 . "$top_srcdir/tests/integration/demo_lib.sh"
 DEMO="$top_srcdir/examples/demos/mvar-18919.sh"
 
@@ -26,7 +27,7 @@ st=$?
 case $st in
 0)  echo "ok: #18919 caught and explained, the fixed runtime clean"
     expect "$TMP/real" "MVar 0x" ;;
-77) echo "ok: the precondition's race did not happen in this run (the demo said so)" ;;
-*)  echo "FAIL: the demo on mvar-repro: status $st"; LAST_OUT="$TMP/real"; failures=$((failures + 1)) ;;
+*)  echo "FAIL: the demo on mvar-repro: status $st"; tail -n 5 "$TMP/real"
+    LAST_OUT="$TMP/real"; failures=$((failures + 1)) ;;
 esac
 finish_test
