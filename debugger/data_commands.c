@@ -92,6 +92,12 @@ static int print_value(struct session *s, const char *args, bool record)
     json_str(s, "type", tn);
     if (v.loc == VAL_MEMORY)
         json_uint(s, "address", v.addr);
+    /* Optimised code (Note [Optimized out] in dwarf_loc.c): the value, or
+     * some of its members, has no location here. */
+    if (v.optimized_out)
+        json_bool(s, "optimized_out", true);
+    else if (v.unavailable && value_partly_optimized_out(&v))
+        json_bool(s, "partly_optimized_out", true);
     sb_free(&sb);
     return 0;
 }

@@ -11,6 +11,7 @@
  *
  * Depends on: symtab_priv.h, types.h, libdw.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "symtab_priv.h"
@@ -551,6 +552,23 @@ struct rd_type *dwarf_lookup_type(struct symtab *st, const char *name)
 
 /* ---- variables ---- */
 
+/* rd_value.error lives for the session: each distinct message once. */
+static const char *interned_error(const char *msg)
+{
+    static struct msg { struct msg *next; char text[sizeof ((struct var_loc *)0)->error]; } *msgs;
+    struct msg *m;
+    for (m = msgs; m; m = m->next)
+        if (strcmp(m->text, msg) == 0)
+            return m->text;
+    m = calloc(1, sizeof *m);
+    if (!m)
+        return "Corrupted DWARF expression";
+    snprintf(m->text, sizeof m->text, "%s", msg);
+    m->next = msgs;
+    msgs = m;
+    return m->text;
+}
+
 /* Fill out from a variable DIE's location in frame f. */
 static bool variable_value(struct symtab *st, const struct frame *f, Dwarf_Die *fn,
                            Dwarf_Die *var, Dwarf_Addr bias, struct rd_value *out)
@@ -576,9 +594,23 @@ static bool variable_value(struct symtab *st, const struct frame *f, Dwarf_Die *
         memcpy(out->bytes, &loc.value, sizeof loc.value);
         out->fetched = true;
         return true;
+    case VLOC_PIECES:
+        /* Assembled from pieces: not an lvalue; some bytes may be missing. */
+        out->loc = VAL_CONST;
+        memcpy(out->bytes, loc.bytes, sizeof out->bytes);
+        out->unavailable = loc.unavailable;
+        for (size_t k = loc.size; k < sizeof out->bytes; k++)
+            out->unavailable |= 1ULL << k;
+        out->fetched = true;
+        return true;
+    case VLOC_ERROR:
+        out->loc = VAL_NONE;
+        out->error = interned_error(loc.error);
+        return true;
     case VLOC_OPTIMIZED_OUT:
     default:
         out->loc = VAL_NONE;    /* "<optimized out>" */
+        out->optimized_out = true;
         return true;
     }
 }

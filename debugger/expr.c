@@ -55,6 +55,10 @@ struct parser {
     size_t errlen;
     struct frame frame;     /* selected frame, fetched on first need */
     bool have_frame;
+    unsigned ntok;          /* tokens read so far */
+    unsigned ident_tok;     /* ntok of the last identifier evaluated as a variable */
+    char ident_name[256];   /* ... and its name, for "&x" errors */
+    bool ident_is_var;      /* ... found as a DWARF variable */
 };
 
 static void perr(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -110,6 +114,7 @@ static int lex_escape(const char **pp)
 static void next(struct parser *ps)
 {
     const char *p = ps->p;
+    ps->ntok++;
     while (isspace((unsigned char)*p))
         p++;
     ps->tok_start = p;
@@ -385,9 +390,28 @@ static bool ensure_frame(struct parser *ps)
     return true;
 }
 
+/* Why v has no usable value (Note [Optimized out] in dwarf_loc.c): NULL
+ * if its first len bytes are there. */
+static const char *value_unavailable(const struct rd_value *v, size_t len)
+{
+    if (v->error)
+        return v->error;
+    if (v->optimized_out)
+        return "value has been optimized out";
+    uint64_t wanted = len >= 64 ? ~0ULL : (1ULL << len) - 1;
+    if (v->unavailable & wanted)
+        return "value has been optimized out";
+    return NULL;
+}
+
 int value_read_bytes(struct session *s, const struct rd_value *v, void *buf, size_t len,
                      char *errbuf, size_t errlen)
 {
+    const char *why = value_unavailable(v, len);
+    if (why) {
+        snprintf(errbuf, errlen, "%s", why);
+        return -1;
+    }
     if (v->fetched || v->loc == VAL_CONST || v->loc == VAL_REGISTER) {
         if (len > sizeof v->bytes) {
             snprintf(errbuf, errlen, "Value too large.");
@@ -415,6 +439,13 @@ int value_read_bytes(struct session *s, const struct rd_value *v, void *buf, siz
 
 int value_fetch(struct session *s, struct rd_value *v, char *errbuf, size_t errlen)
 {
+    struct rd_type *wt = strip(v->type);
+    size_t want = wt ? (size_t)wt->size : 0;
+    const char *why = value_unavailable(v, want ? want : 1);
+    if (why) {
+        snprintf(errbuf, errlen, "%s", why);
+        return -1;
+    }
     if (v->fetched || v->loc == VAL_CONST || v->loc == VAL_REGISTER)
         return 0;
     if (v->type == &type_nodebug_data) {
@@ -793,8 +824,10 @@ static void eval_identifier(struct parser *ps, const char *name, struct rd_value
             fp = &ps->frame;
         }
     }
-    if (dwarf_lookup_variable(sym, fp ? fp : &fr, name, v) && v->type)
+    if (dwarf_lookup_variable(sym, fp ? fp : &fr, name, v) && v->type) {
+        ps->ident_is_var = true;
         return;
+    }
     struct sym_info si;
     if (symtab_lookup_name(sym, name, &si)) {
         memset(v, 0, sizeof *v);
@@ -929,6 +962,9 @@ static void parse_primary(struct parser *ps, struct rd_value *v)
         }
         char name[sizeof ps->ident];
         memcpy(name, ps->ident, sizeof name);
+        ps->ident_tok = ps->ntok;
+        ps->ident_is_var = false;
+        memcpy(ps->ident_name, name, sizeof name);
         next(ps);
         eval_identifier(ps, name, v);
         return;
@@ -968,6 +1004,12 @@ static void member(struct parser *ps, struct rd_value *v, const char *field)
     struct rd_value r;
     memset(&r, 0, sizeof r);
     r.type = f->type;
+    if (v->optimized_out || v->error) {
+        r.optimized_out = v->optimized_out;     /* p.x of an optimized-out p */
+        r.error = v->error;
+        *v = r;
+        return;
+    }
     if (f->bit_size > 0) {
         /* Bitfields are read whole and become constants. */
         uint64_t word = 0;
@@ -987,6 +1029,12 @@ static void member(struct parser *ps, struct rd_value *v, const char *field)
             memcpy(buf, v->bytes + f->offset + f->bit_offset / 8, span);
         }
         memcpy(&word, buf, span);
+        size_t first = (size_t)(f->offset + (uint64_t)f->bit_offset / 8);
+        if (v->loc != VAL_MEMORY && first < 64 && (v->unavailable >> first) & ((1ULL << span) - 1)) {
+            r.optimized_out = true;
+            *v = r;
+            return;
+        }
         word >>= f->bit_offset % 8;
         uint64_t mask = f->bit_size >= 64 ? ~0ULL : (1ULL << f->bit_size) - 1;
         word &= mask;
@@ -1007,8 +1055,19 @@ static void member(struct parser *ps, struct rd_value *v, const char *field)
     } else {
         r.loc = VAL_CONST;
         r.fetched = true;
-        if (f->offset < sizeof v->bytes)
+        if (f->offset < sizeof v->bytes) {
             memcpy(r.bytes, v->bytes + f->offset, sizeof r.bytes - f->offset);
+            r.unavailable = v->unavailable >> f->offset;
+        }
+        /* Bytes past the parent's 64 are not there. */
+        size_t kept = f->offset < 64 ? 64 - (size_t)f->offset : 0;
+        if (kept < 64)
+            r.unavailable |= ~0ULL << kept;
+        struct rd_type *ft = strip(f->type);
+        size_t fsize = ft ? (size_t)ft->size : 0;
+        if (fsize && fsize <= 64 && (r.unavailable & (fsize >= 64 ? ~0ULL : (1ULL << fsize) - 1))
+                                        == (fsize >= 64 ? ~0ULL : (1ULL << fsize) - 1))
+            r.optimized_out = true;     /* nothing of it is there */
     }
     *v = r;
 }
@@ -1246,6 +1305,7 @@ static void parse_unary(struct parser *ps, struct rd_value *v)
         }
         if (op == '-' || op == '+' || op == '!' || op == '~' || op == '*' || op == '&') {
             next(ps);
+            unsigned operand_tok = ps->ntok;
             parse_unary(ps, v);
             if (ps->failed)
                 return;
@@ -1258,6 +1318,17 @@ static void parse_unary(struct parser *ps, struct rd_value *v)
                 deref(ps, v);
                 return;
             case '&': {
+                bool bare_ident = ps->ident_is_var && ps->ident_tok == operand_tok
+                                  && ps->ntok == operand_tok + 1;
+                if (v->loc == VAL_REGISTER && bare_ident && v->type) {
+                    perr(ps, "Address requested for identifier \"%s\" which is in register $%s",
+                         ps->ident_name, regno_name(v->regno) ? regno_name(v->regno) : "?");
+                    return;
+                }
+                if (v->loc != VAL_MEMORY && bare_ident) {
+                    perr(ps, "Can't take address of \"%s\" which isn't an lvalue.", ps->ident_name);
+                    return;
+                }
                 if (v->loc != VAL_MEMORY) {
                     perr(ps, "Attempt to take address of value not located in memory.");
                     return;

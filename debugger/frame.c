@@ -161,7 +161,10 @@ static void put_argument(struct outbuf *o, struct symtab *st, const struct frame
     unsigned char bytes[16] = { 0 };
     put(o, "%s=", name ? name : "?");
     if (u && (u->kind == TY_STRUCT || u->kind == TY_UNION || u->kind == TY_ARRAY)) {
-        put(o, loc.kind == VLOC_OPTIMIZED_OUT ? "<optimized out>" : "...");
+        put(o, loc.kind == VLOC_OPTIMIZED_OUT
+               || (loc.kind == VLOC_PIECES && loc.size < 64
+                   && loc.unavailable == (1ULL << loc.size) - 1)
+               ? "<optimized out>" : "...");
         return;
     }
     size_t size = u && u->size && u->size <= 8 ? u->size : 8;
@@ -180,6 +183,16 @@ static void put_argument(struct outbuf *o, struct symtab *st, const struct frame
     case VLOC_VALUE:
         memcpy(bytes, &loc.value, sizeof loc.value);
         break;
+    case VLOC_PIECES:
+        if (loc.size < size || (loc.unavailable & ((1ULL << size) - 1))) {
+            put(o, "<optimized out>");
+            return;
+        }
+        memcpy(bytes, loc.bytes, size);
+        break;
+    case VLOC_ERROR:
+        put(o, "<error: %s>", loc.error);
+        return;
     case VLOC_OPTIMIZED_OUT:
     default:
         put(o, "<optimized out>");

@@ -139,6 +139,8 @@ extern struct rd_type type_nodebug_text, type_nodebug_data;
 int value_format_sb(struct session *s, struct rd_value *v, int fmt, bool top_level,
                     struct strbuf *sb, char *errbuf, size_t errlen);
 /* Read a value's bytes wherever it lives (len <= its size). */
+/* Some (not all) of v's bytes are optimized out: a struct in pieces. */
+bool value_partly_optimized_out(const struct rd_value *v);
 int value_read_bytes(struct session *s, const struct rd_value *v, void *buf, size_t len,
                      char *errbuf, size_t errlen);
 /* gdb's character literal for c: "'a'", "'\n'", "'\310'". */

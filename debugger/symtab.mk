@@ -59,3 +59,20 @@ tests_debuggee_symtab_inline_CFLAGS = -g -O2 $(WARN_CFLAGS) -pthread
 tests/debuggee/symtab_inline-symtab_inline.$(OBJEXT): CFLAGS += -O2
 TESTS += tests/integration/symtab_inline.sh
 EXTRA_DIST += tests/integration/symtab_inline.sh
+
+# symtab_optout: variables optimized out at -O2 (Note [Optimized out] in
+# debugger/dwarf_loc.c); symtab_optout.sh compares rtsdb with gdb 13.
+check_PROGRAMS += tests/debuggee/symtab_optout
+tests_debuggee_symtab_optout_SOURCES = tests/debuggee/symtab_optout.c
+tests_debuggee_symtab_optout_CFLAGS = -g -O2 $(WARN_CFLAGS) -pthread
+tests/debuggee/symtab_optout-symtab_optout.$(OBJEXT): CFLAGS += -O2
+TESTS += tests/integration/symtab_optout.sh
+EXTRA_DIST += tests/integration/symtab_optout.sh
+
+# fuzz_dwarf_loc: random and corrupted DWARF location expressions give a
+# value or a one-line error, never a crash (debugger/dwarf_loc.c).
+check_PROGRAMS += tests/fuzz/fuzz_dwarf_loc
+TESTS += tests/fuzz/fuzz_dwarf_loc
+tests_fuzz_fuzz_dwarf_loc_SOURCES = tests/fuzz/fuzz_dwarf_loc.c
+tests_fuzz_fuzz_dwarf_loc_CPPFLAGS = $(RTSDB_CPPFLAGS)
+tests_fuzz_fuzz_dwarf_loc_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)

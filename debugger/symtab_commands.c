@@ -196,7 +196,8 @@ static void print_frame(struct session *s, struct symtab *st, const struct frame
 }
 
 /* Print the locals of frame f, indented as "bt full" does. */
-static void print_locals(struct session *s, struct symtab *st, const struct frame *f)
+static void print_locals(struct session *s, struct symtab *st, const struct frame *f,
+                         const char *indent)
 {
     struct frame_scopes fs;
     bool any = false;
@@ -218,7 +219,7 @@ static void print_locals(struct session *s, struct symtab *st, const struct fram
             char text[1024], err[256];
             if (!name || !dwarf_lookup_variable(st, f, name, &v))
                 continue;
-            if (v.loc == VAL_NONE)
+            if (v.optimized_out)
                 snprintf(text, sizeof text, "<optimized out>");
             else if (value_format(s, &v, 0, text, sizeof text) != 0) {
                 if (value_fetch(s, &v, err, sizeof err) != 0)
@@ -226,7 +227,7 @@ static void print_locals(struct session *s, struct symtab *st, const struct fram
                 else if (value_format(s, &v, 0, text, sizeof text) != 0)
                     snprintf(text, sizeof text, "<error>");
             }
-            out_printf(s, "        %s = %s\n", name, text);
+            out_printf(s, "%s%s = %s\n", indent, name, text);
             any = true;
         } while (dwarf_siblingof(&child, &child) == 0);
     }
@@ -264,7 +265,7 @@ static int cmd_backtrace(struct session *s, const char *args)
     for (int i = from; i < to; i++) {
         print_frame(s, s->symtab, &frames[i]);
         if (full && !frames[i].signal_frame)
-            print_locals(s, s->symtab, &frames[i]);
+            print_locals(s, s->symtab, &frames[i], "        ");
         json_frame(s, s->symtab, &frames[i]);
     }
     json_end_array(s);
@@ -343,6 +344,20 @@ static int cmd_down(struct session *s, const char *args)
     if (level < 0)
         level = 0;
     return select_and_print(s, level, NULL);
+}
+
+/* ---- info locals ---- */
+
+/* The selected frame's locals, as "bt full" shows them, unindented. */
+static int cmd_info_locals(struct session *s, const char *args)
+{
+    int n;
+    struct frame *frames = selected_thread_frames(s, &n);
+    if (!frames)
+        return -1;
+    print_locals(s, s->symtab, &frames[s->cur_frame < n ? s->cur_frame : n - 1], "");
+    free(frames);
+    return 0;
 }
 
 /* ---- info frame ---- */
@@ -739,6 +754,10 @@ static const struct command symtab_commands[] = {
       "info frame\nDescribe the selected frame: its canonical frame address, pc, caller,\n"
       "and where the return address is saved.",
       cmd_info_frame, NULL, false, false },
+    { "info locals", NULL, "Local variables of the selected frame.",
+      "info locals\nPrint each local variable of the selected frame, innermost scope first;\n"
+      "\"<optimized out>\" where optimised code left it no value at the frame's pc.",
+      cmd_info_locals, NULL, false, false },
     { "info symbol", NULL, "Describe what symbol is at location ADDR.",
       "info symbol ADDR\nPrint the symbol containing address ADDR, its offset and section.",
       cmd_info_symbol, NULL, false, false },

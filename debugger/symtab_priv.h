@@ -60,21 +60,40 @@ bool symtab_line_details(struct symtab *st, addr_t addr, char *path, size_t path
 
 /* ---- dwarf_loc.c: where a variable lives in a frame ---- */
 
-enum var_loc_kind { VLOC_MEMORY, VLOC_REGISTER, VLOC_VALUE, VLOC_OPTIMIZED_OUT };
+/* VLOC_OPTIMIZED_OUT: no location at this pc (or in a register the call
+ * clobbered); VLOC_PIECES: a value assembled from DW_OP_piece parts, some
+ * of which may be optimized out; VLOC_ERROR: the expression is corrupt or
+ * uses an operation we do not know (Note [Optimized out] in dwarf_loc.c). */
+enum var_loc_kind { VLOC_MEMORY, VLOC_REGISTER, VLOC_VALUE, VLOC_OPTIMIZED_OUT,
+                    VLOC_PIECES, VLOC_ERROR };
+
+#define VLOC_MAX_BYTES 64   /* = sizeof ((struct rd_value *)0)->bytes */
 
 struct var_loc {
     enum var_loc_kind kind;
     addr_t addr;            /* VLOC_MEMORY */
     int regno;              /* VLOC_REGISTER: gdb register number (regno_from_dwarf) */
     uint64_t value;         /* VLOC_VALUE (DW_OP_stack_value, DW_OP_lit*, ...) */
+    unsigned char bytes[VLOC_MAX_BYTES];    /* VLOC_PIECES: the value's bytes */
+    size_t size;            /* VLOC_PIECES: how many bytes the pieces describe */
+    uint64_t unavailable;   /* VLOC_PIECES: bit i set = bytes[i] is optimized out */
+    char error[96];         /* VLOC_ERROR: one line, gdb's wording where it has one */
 };
 
 /* Evaluate the DW_AT_location of `var` for frame f, whose function DIE is
  * `fn` (for DW_AT_frame_base) in a module with load bias `bias`.  Supports
- * the simple forms: DW_OP_addr, fbreg, breg*, reg*, call_frame_cfa,
- * stack_value and location lists; anything else is VLOC_OPTIMIZED_OUT. */
+ * DW_OP_addr, fbreg, breg*, reg*, call_frame_cfa, the stack and arithmetic
+ * operations, stack_value, implicit_value, piece and location lists; no
+ * location at the pc (or an entry value) is VLOC_OPTIMIZED_OUT, anything
+ * unknown or malformed VLOC_ERROR. */
 struct var_loc dwarf_variable_location(struct symtab *st, const struct frame *f, Dwarf_Die *fn,
                                        Dwarf_Die *var, Dwarf_Addr bias);
+/* The same for an already decoded expression (no location list, no
+ * DW_AT_const_value); attr (for DW_OP_implicit_value) and frame_base may be
+ * NULL, st too (memory is then unreadable).  For the fuzz test. */
+struct var_loc dwarf_location_eval(struct symtab *st, const struct frame *f, Dwarf_Attribute *attr,
+                                   const Dwarf_Op *ops, size_t nops, const uint64_t *frame_base,
+                                   Dwarf_Addr bias);
 
 /* ---- dwarf_types.c ---- */
 

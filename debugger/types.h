@@ -61,6 +61,13 @@ struct rd_value {
     int regno;              /* VAL_REGISTER: index into user_regs_struct as gdb names it */
     unsigned char bytes[64];/* VAL_CONST/VAL_REGISTER, or a fetched copy of small memory values */
     bool fetched;           /* bytes hold the value */
+    /* Optimised code (Note [Optimized out] in dwarf_loc.c): the whole value
+     * has no location here (loc is then VAL_NONE), or, for a value
+     * assembled from pieces, bit i of `unavailable` says bytes[i] has none.
+     * Either prints as "<optimized out>"; using it as a number is an error. */
+    bool optimized_out;
+    uint64_t unavailable;
+    const char *error;      /* a location we could not evaluate: why (static) */
 };
 
 #endif

@@ -358,7 +358,33 @@ struct fmt_ctx {
     int fmt;
     char *err;
     size_t errlen;
+    /* A value assembled from pieces: which of its bytes are optimized out
+     * (bit i = base[i]; Note [Optimized out] in dwarf_loc.c). */
+    uintptr_t base;
+    uint64_t unavailable;
 };
+
+/* How many of bytes[0..size) are optimized out. */
+static size_t bytes_unavailable(const struct fmt_ctx *c, const unsigned char *bytes, size_t size)
+{
+    uintptr_t b = (uintptr_t)bytes;
+    if (!c->unavailable || !bytes || b < c->base || b >= c->base + 64)
+        return 0;
+    size_t at = (size_t)(b - c->base), n = 0;
+    for (size_t k = at; k < at + size; k++)
+        n += k >= 64 || ((c->unavailable >> k) & 1);
+    return n;
+}
+
+/* format_struct and format_array work on a copy `buf` of `bytes`: make the
+ * mask of unavailable bytes follow it.  Returns the base to restore. */
+static uintptr_t follow_copy(struct fmt_ctx *c, const unsigned char *bytes, const unsigned char *buf)
+{
+    uintptr_t old = c->base, b = (uintptr_t)bytes;
+    if (c->unavailable && bytes && b >= c->base && b < c->base + 64)
+        c->base = (uintptr_t)buf - (b - c->base);
+    return old;
+}
 
 static int format_value(struct fmt_ctx *c, struct rd_type *type, enum rd_value_loc loc, addr_t addr,
                         const unsigned char *bytes, bool top, int depth, struct strbuf *sb);
@@ -590,6 +616,7 @@ static int format_array(struct fmt_ctx *c, struct rd_type *t, addr_t addr, const
     unsigned char *buf = value_bytes(c, bytes ? VAL_CONST : VAL_MEMORY, addr, bytes, esize * shown);
     if (!buf)
         return -1;
+    uintptr_t saved_base = follow_copy(c, bytes, buf);
     sb_append(sb, "{", 1);
     uint64_t i = 0;
     bool first = true;
@@ -602,6 +629,7 @@ static int format_array(struct fmt_ctx *c, struct rd_type *t, addr_t addr, const
         first = false;
         const unsigned char *eb = esize <= 64 ? buf + i * esize : NULL;
         if (format_value(c, et, VAL_MEMORY, addr + i * esize, eb, false, depth + 1, sb) < 0) {
+            c->base = saved_base;
             free(buf);
             return -1;
         }
@@ -615,6 +643,7 @@ static int format_array(struct fmt_ctx *c, struct rd_type *t, addr_t addr, const
     if (count > shown)
         sb_append(sb, "...", 3);
     sb_append(sb, "}", 1);
+    c->base = saved_base;
     free(buf);
     return 0;
 }
@@ -629,6 +658,7 @@ static int format_struct(struct fmt_ctx *c, struct rd_type *t, addr_t addr, cons
     unsigned char *buf = value_bytes(c, bytes ? VAL_CONST : VAL_MEMORY, addr, bytes, t->size);
     if (!buf)
         return -1;
+    uintptr_t saved_base = follow_copy(c, bytes, buf);
     sb_append(sb, "{", 1);
     for (size_t i = 0; i < t->nfields; i++) {
         const struct rd_field *f = &t->fields[i];
@@ -649,6 +679,10 @@ static int format_struct(struct fmt_ctx *c, struct rd_type *t, addr_t addr, cons
                 span = 8;
             if (at + span > t->size)
                 span = at < t->size ? t->size - at : 0;
+            if (bytes_unavailable(c, buf + at, span)) {
+                sb_append(sb, "<optimized out>", 15);
+                continue;
+            }
             memcpy(&word, buf + at, span);
             word >>= f->bit_offset % 8;
             uint64_t mask = f->bit_size >= 64 ? ~0ULL : (1ULL << f->bit_size) - 1;
@@ -672,6 +706,7 @@ static int format_struct(struct fmt_ctx *c, struct rd_type *t, addr_t addr, cons
         }
     }
     sb_append(sb, "}", 1);
+    c->base = saved_base;
     free(buf);
     return 0;
 }
@@ -688,6 +723,13 @@ static int format_value(struct fmt_ctx *c, struct rd_type *type, enum rd_value_l
     }
     if (depth > MAX_NESTING) {
         sb_append(sb, "...", 3);
+        return 0;
+    }
+    /* Optimized out, wholly or (scalars) in part: gdb prints no digits. */
+    size_t missing = bytes_unavailable(c, bytes, t->size ? t->size : 1);
+    if (missing && (missing == (t->size ? t->size : 1) ||
+                    (t->kind != TY_STRUCT && t->kind != TY_UNION && t->kind != TY_ARRAY))) {
+        sb_append(sb, "<optimized out>", 15);
         return 0;
     }
     if (t->kind == TY_STRUCT || t->kind == TY_UNION)
@@ -780,10 +822,22 @@ int value_format_sb(struct session *s, struct rd_value *v, int fmt, bool top_lev
     }
     if (v->type == &type_nodebug_data && value_fetch(s, v, errbuf, errlen) < 0)
         return -1;
+    if (v->error) {
+        snprintf(errbuf, errlen, "%s", v->error);
+        return -1;
+    }
+    if (v->optimized_out) {
+        sb_append(sb, "<optimized out>", 15);
+        return 0;
+    }
     struct rd_type *t = strip(v->type);
     const unsigned char *bytes = NULL;
     if (v->fetched || v->loc == VAL_CONST || v->loc == VAL_REGISTER)
         bytes = v->bytes;
+    if (bytes && v->unavailable) {
+        c.base = (uintptr_t)bytes;
+        c.unavailable = v->unavailable;
+    }
     if (t && t->size > sizeof v->bytes && v->loc != VAL_MEMORY) {
         snprintf(errbuf, errlen, "Value is not available.");
         return -1;
@@ -802,4 +856,12 @@ int value_format(struct session *s, struct rd_value *v, int fmt, char *buf, size
         snprintf(buf, len, "%s", sb.buf ? sb.buf : "");
     sb_free(&sb);
     return rc;
+}
+
+bool value_partly_optimized_out(const struct rd_value *v)
+{
+    struct rd_type *t = strip(v->type);
+    size_t size = t && t->size ? (size_t)t->size : 1;
+    uint64_t all = size >= 64 ? ~0ULL : (1ULL << size) - 1;
+    return !v->optimized_out && (v->unavailable & all) != 0;
 }
