@@ -154,6 +154,7 @@
     F(bdescr, node, "node", UINT, void)                                              \
     F(bdescr, flags, "flags", UINT, void)                                            \
     F(bdescr, blocks, "blocks", UINT, void)                                          \
+    F(bdescr, gc_thread, "gc_thread", UINT, void)                                    \
     S(generation)                                                                    \
     F(generation, no, "no", UINT, void)                                              \
     F(generation, blocks, "blocks", BDESCR, struct bdescr_)                          \

@@ -1,20 +1,22 @@
 /* FlightRecorder.h — per-capability and per-GC-thread rings of recent events.
  *
  * A bounded, lock-free history of what the runtime did last: GC start/end,
- * evacuations of watched objects, MVar operations with the queue's head and
- * tail generations and the clean/dirty state before and after, CAF entry,
- * thread life cycle, weaks (created, finalized, dead at GC), sanity
- * failures, watch hits.  Each ring has exactly one writer at a
- * time (the OS thread holding the capability, or one GC thread), so writing
- * is a few stores and no atomics.  The rings live in ordinary memory that
+ * evacuations of watched objects, lost copy races between GC threads
+ * (evac), MVars and their queue nodes moved by the GC, MVar operations
+ * with the queue's head and tail generations and the clean/dirty state
+ * before and after, CAF entry, thread life cycle, weaks (created,
+ * finalized, dead at GC), sanity failures, watch hits.  Each ring has
+ * exactly one writer at a time (the OS thread holding the capability, or
+ * one GC thread), so writing is a few stores and no atomics.  The rings live in ordinary memory that
  * the debug-info ABI describes, so a debugger reads them from a live process
  * or a core file; `+RTS -l[FILE]` also writes them to a file at exit.
  *
  * Cost when off: one load and a predicted-not-taken branch per call site
- * (traceEnabled()).  Categories can be switched at run time by writing
- * rts_recorder.enabled (the debugger does; see Note [Switching categories
- * at run time] in FlightRecorder.c).  The -l file is written at exit and,
- * so that it holds the failure, by barf().
+ * (traceEnabled()); the GC's copy of a mutable object has one such site
+ * (MVar moves), its lost-race path another.  Categories can be switched
+ * at run time by writing rts_recorder.enabled (the debugger does; see
+ * Note [Switching categories at run time] in FlightRecorder.c).  The -l
+ * file is written at exit and, so that it holds the failure, by barf().
  *
  * Must not depend on: the scheduler's or the GC's internals.
  */
@@ -47,7 +49,9 @@
     X(EVENT_WATCH_FREE, 19)   /* a=address b=slot */                         \
     X(EVENT_WEAK_CREATE, 20)  /* a=weak b=key c=value d=finalizer */         \
     X(EVENT_WEAK_FINALIZE, 21) /* a=weak b=key c=has C finalizers d=finalizer */ \
-    X(EVENT_WEAK_DEAD, 22)    /* a=weak b=key c=gc number d=finalizer */
+    X(EVENT_WEAK_DEAD, 22)    /* a=weak b=key c=gc number d=finalizer */ \
+    X(EVENT_EVAC_RACE, 23)    /* a=from b=winner's copy c=loser's copy d=RTS_EVAC_RACE(...) */ \
+    X(EVENT_MVAR_MOVE, 24)    /* a=from b=to c=RTS_GC_MOVE(...) d=gc number */
 
 enum RtsEventType {
 #define RTS_EV_ENUM(name, val) name = val,
@@ -78,6 +82,21 @@ enum RtsEventCategory {
 #define RTS_MVAR_STATE(head_gen, tail_gen, head_nursery, tail_nursery, dirty_before, dirty_after) \
     ((uint64_t)(head_gen) | ((uint64_t)(tail_gen) << 8) | ((uint64_t)(head_nursery) << 16) |          \
      ((uint64_t)(tail_nursery) << 17) | ((uint64_t)(dirty_before) << 18) | ((uint64_t)(dirty_after) << 19))
+
+/* Word d of EVENT_EVAC_RACE (Note [Recording lost copy races] in
+ * sm/Evac.c): the object's closure type, its generation, the generations
+ * of the winning and the losing copy, and the GC threads that made them. */
+#define RTS_EVAC_RACE(type, from_gen, win_gen, lose_gen, win_thread, lose_thread)             \
+    ((uint64_t)(uint8_t)(type) | ((uint64_t)(uint8_t)(from_gen) << 8) |                         \
+     ((uint64_t)(uint8_t)(win_gen) << 16) | ((uint64_t)(uint8_t)(lose_gen) << 24) |             \
+     ((uint64_t)(uint16_t)(win_thread) << 32) | ((uint64_t)(uint16_t)(lose_thread) << 48))
+
+/* Word c of EVENT_MVAR_MOVE: the closure type (an MVAR_* or an
+ * MVAR_TSO_QUEUE node), from and to generation, and the GC thread that
+ * copied it (the winner of any race: only it records the move). */
+#define RTS_GC_MOVE(type, from_gen, to_gen, gc_thread)                                         \
+    ((uint64_t)(uint8_t)(type) | ((uint64_t)(uint8_t)(from_gen) << 8) |                         \
+     ((uint64_t)(uint8_t)(to_gen) << 16) | ((uint64_t)(uint16_t)(gc_thread) << 32))
 
 typedef struct RtsEvent_ {
     uint64_t time;          /* TSC ticks; rts_recorder converts to ns */

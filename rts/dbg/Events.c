@@ -207,3 +207,27 @@ const char *ev_gen_suffix(uint8_t gen, bool nursery, char *buf, size_t len)
     else snprintf(buf, len, "@%u", gen);
     return buf;
 }
+
+EvEvacRace ev_evac_race(uint64_t d)
+{
+    EvEvacRace x = {
+        .type = (uint8_t)(d & 0xff),
+        .from_gen = (uint8_t)((d >> 8) & 0xff),
+        .win_gen = (uint8_t)((d >> 16) & 0xff),
+        .lose_gen = (uint8_t)((d >> 24) & 0xff),
+        .win_thread = (uint16_t)((d >> 32) & 0xffff),
+        .lose_thread = (uint16_t)((d >> 48) & 0xffff),
+    };
+    return x;
+}
+
+EvGcMove ev_gc_move(uint64_t c)
+{
+    EvGcMove m = {
+        .type = (uint8_t)(c & 0xff),
+        .from_gen = (uint8_t)((c >> 8) & 0xff),
+        .to_gen = (uint8_t)((c >> 16) & 0xff),
+        .gc_thread = (uint16_t)((c >> 32) & 0xffff),
+    };
+    return m;
+}

@@ -4,7 +4,8 @@
  * Offers the merged log, event and category names from the table's
  * "event" and "event_category" constant groups, and the decoding of the
  * MVar state word (head/tail generations, nursery bits, clean/dirty before
- * and after).  Rings are untrusted: sizes are bounded and a slot whose
+ * and after), of a lost copy race's word (EVAC_RACE) and of a GC move
+ * (MVAR_MOVE).  Rings are untrusted: sizes are bounded and a slot whose
  * sequence number does not match its position (overwritten while being
  * read, or garbage) is skipped.
  *
@@ -61,5 +62,21 @@ typedef struct EvMVarState {
 EvMVarState ev_mvar_state(uint64_t d);
 /* "@1", "@0", "@n" or "" (END) for a generation recorded in a state word. */
 const char *ev_gen_suffix(uint8_t gen, bool nursery, char *buf, size_t len);
+
+/* Word d of EVAC_RACE (RTS_EVAC_RACE): a lost copy race between GC threads. */
+typedef struct EvEvacRace {
+    uint8_t type;                   /* closure type */
+    uint8_t from_gen, win_gen, lose_gen;
+    uint16_t win_thread, lose_thread;   /* GC threads that made each copy */
+} EvEvacRace;
+EvEvacRace ev_evac_race(uint64_t d);
+
+/* Word c of MVAR_MOVE (RTS_GC_MOVE): an MVar or queue node copied by a GC. */
+typedef struct EvGcMove {
+    uint8_t type;                   /* closure type: MVAR_CLEAN/DIRTY or MVAR_TSO_QUEUE */
+    uint8_t from_gen, to_gen;
+    uint16_t gc_thread;
+} EvGcMove;
+EvGcMove ev_gc_move(uint64_t c);
 
 #endif

@@ -16,6 +16,7 @@
 #include "RtsMessages.h"
 #include "GC.h"
 #include "WatchTable.h"
+#include "FlightRecorder.h"
 
 /* Note [Claiming an object with CAS]
  * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -94,6 +95,44 @@ static void watch_moved(StgClosure *src, StgPtr to, const StgInfoTable *info)
                    gct->thread_index, (uint32_t)gc_count);
 }
 
+/* Note [Recording lost copy races]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * A lost race (Note [Claiming an object with CAS]) leaves two copies of a
+ * mutable object, one of them unreachable: the stale WEAK of the weak race
+ * (Note [Racing weak pointer evacuation] in Sanity.c) is such a copy.  The
+ * loser knows everything about the race at the moment it loses: the source,
+ * its own copy, and the winner's copy from the forwarding pointer; the
+ * winner's GC thread is the one copying into the winner's to-space block
+ * (bdescr.gc_thread, set by alloc_todo_block).  So the loser records it
+ * (EVENT_EVAC_RACE, category evac) in its own ring.  Races are rare and the
+ * path is already slow, so this costs nothing where it matters.
+ *
+ * MVar moves (EVENT_MVAR_MOVE, category mvar) are recorded by the winner,
+ * once per copied MVAR or MVAR_TSO_QUEUE, so `rts trace mvar` can follow an
+ * MVar and its queue across GCs.  Off, that is one load and one predicted
+ * branch per copied mutable object, beside watchActive()'s.
+ */
+static __attribute__((noinline, cold)) void trace_lost_race(StgClosure *src, const StgInfoTable *info,
+                                                            StgPtr mine, const StgInfoTable *fwd)
+{
+    StgPtr winner = (StgPtr)UN_FORWARDING_PTR(fwd);
+    bdescr *wbd = Bdescr(winner);
+    traceEvent(gcRing(gct->thread_index), EVENT_EVAC_RACE, (uint64_t)(uintptr_t)src,
+               (uint64_t)(uintptr_t)winner, (uint64_t)(uintptr_t)mine,
+               RTS_EVAC_RACE(info->type, Bdescr(src)->gen_no, wbd->gen_no, Bdescr(mine)->gen_no,
+                             wbd->gc_thread, gct->thread_index));
+}
+
+static __attribute__((noinline)) void trace_mvar_move(StgClosure *src, StgPtr to, const StgInfoTable *info)
+{
+    if (info->type != MVAR_CLEAN && info->type != MVAR_DIRTY && info->type != MVAR_TSO_QUEUE)
+        return;
+    traceEvent(gcRing(gct->thread_index), EVENT_MVAR_MOVE, (uint64_t)(uintptr_t)src,
+               (uint64_t)(uintptr_t)to,
+               RTS_GC_MOVE(info->type, Bdescr(src)->gen_no, Bdescr(to)->gen_no, gct->thread_index),
+               gc_count);
+}
+
 /* Copy a mutable object exactly once.  See Note [Claiming an object with CAS]. */
 static void copy_tag(StgClosure **p, const StgInfoTable *info, StgClosure *src,
                      uint32_t gen_no)
@@ -116,6 +155,8 @@ static void copy_tag(StgClosure **p, const StgInfoTable *info, StgClosure *src,
                                      false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
         /* Lost the race: `expected` now holds the winner's forwarding
          * pointer (or a WHITEHOLE: evacuate again and let it spin). */
+        if (traceEnabled(EVCAT_EVAC) && IS_FORWARDING_PTR(expected))
+            trace_lost_race(src, info, to, expected);
         if (gc_chaos_count())
             chaos_count_lost_race(info->type, IS_FORWARDING_PTR(expected)
                 && Bdescr(to)->gen_no > Bdescr((void *)UN_FORWARDING_PTR(expected))->gen_no);
@@ -131,6 +172,8 @@ static void copy_tag(StgClosure **p, const StgInfoTable *info, StgClosure *src,
     gct->copied += size;
     if (watchActive())
         watch_moved(src, to, info);
+    if (traceEnabled(EVCAT_MVAR))
+        trace_mvar_move(src, to, info);
 }
 
 /* Copy an immutable object; a duplicate copy by another thread is fine. */

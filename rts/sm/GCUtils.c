@@ -108,6 +108,7 @@ StgPtr alloc_todo_block(gen_workspace *ws, uint32_t size)
     bd = blocks <= 1 ? allocBlock_lock() : allocGroup_lock(blocks);
     initBdescr(bd, ws->gen, ws->gen->to);
     bd->flags = BF_EVACUATED;
+    bd->gc_thread = (uint16_t)ws->my_gct->thread_index;   /* who made a copy: Evac.c's race events */
     bd->free = bd->start;
     bd->u.scan = bd->start;
     bd->link = NULL;

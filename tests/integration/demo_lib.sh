@@ -7,7 +7,8 @@ RTSDB_TIMEOUT=90
 . "$top_srcdir/tests/integration/infrun_lib.sh"
 
 # mask < transcript > masked: addresses, pids, source paths and line
-# numbers, times and backtrace frames (frames depend on inlining and on
+# numbers, times (also the time column of rts events / rts trace mvar rows)
+# and backtrace frames (frames depend on inlining and on
 # other people's edits; tests check the ones that matter with expect).
 mask() {
     sed -E \
@@ -18,6 +19,8 @@ mask() {
         -e 's/\bcap [0-9]+\b/cap N/g' \
         -e 's#(/[^ :()]+/)?([A-Za-z0-9_.-]+\.[ch]):[0-9]+#\2:N#g' \
         -e 's/[0-9]+(\.[0-9]+)? ?(ns|us|µs|ms|s)\b/T\2/g' \
+        -e 's/^( +[0-9]+) +[0-9]+\.[0-9]{6} /\1 T /' \
+        -e 's/^ +[0-9]+\.[0-9]{6}  /T  /' \
         -e '/^#[0-9]+ /d' \
         -e '/^[0-9]+\t/d' \
         -e '/^(rts_dbg_trap|rts_trap_barf) \(/d'

@@ -66,7 +66,8 @@ typedef struct bdescr_ {
     uint16_t node;
     uint16_t flags;             /* BF_* */
     uint32_t blocks;            /* blocks in the group (group head only) */
-    uint32_t _pad1;
+    uint16_t gc_thread;         /* to-space blocks: the GC thread copying into it (alloc_todo_block) */
+    uint16_t _pad1;
     uint64_t _pad2;
 } bdescr;
 
