@@ -243,13 +243,13 @@ int main(int argc, char **argv)
             if (log.ev[k].type == EVENT_MVAR_MOVE && log.ev[k].a == addr[i]) found = &log.ev[k];
         CHECK(found != NULL, "no MVAR_MOVE from 0x%llx (GC %d)", (unsigned long long)addr[i], i);
         if (!found) continue;
-        EvGcMove m = ev_gc_move(found->c);
+        EvGcMove move = ev_gc_move(found->c);
         CHECK(found->b == addr[i + 1], "move %d: to 0x%llx, the MVar is at 0x%llx", i,
               (unsigned long long)found->b, (unsigned long long)addr[i + 1]);
-        CHECK(m.type == MVAR_DIRTY || m.type == MVAR_CLEAN, "move %d: closure type %u", i, m.type);
-        CHECK(m.from_gen == 0 && m.to_gen == (uint8_t)i, "move %d: gen %u -> %u", i, m.from_gen,
-              m.to_gen);
-        CHECK(m.gc_thread == 0 && found->ring_kind == 1 && found->ring_owner == 0, "move %d: by GC thread 0", i);
+        CHECK(move.type == MVAR_DIRTY || move.type == MVAR_CLEAN, "move %d: closure type %u", i, move.type);
+        CHECK(move.from_gen == 0 && move.to_gen == (uint8_t)i, "move %d: gen %u -> %u", i, move.from_gen,
+              move.to_gen);
+        CHECK(move.gc_thread == 0 && found->ring_kind == 1 && found->ring_owner == 0, "move %d: by GC thread 0", i);
         CHECK(found->d == gcs[i], "move %d: GC #%llu, expected #%llu", i, (unsigned long long)found->d,
               (unsigned long long)gcs[i]);
     }
