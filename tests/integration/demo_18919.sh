@@ -9,7 +9,9 @@
 # 2. The real demo once on mvar-repro: it must catch the bug (status 0: the
 #    MVar decoded, the fixed runtime clean).  The demo tries up to four
 #    --gc-chaos seeds of at most 60 rounds, the bound mvar_repro.sh holds
-#    mvar-repro to, so "the race did not happen" (77) is a failure here.
+#    mvar-repro to; here it may try eight, because a loaded CI machine (make
+#    -j2 check) can make four in a row miss (seen once in session 3 at load
+#    9).  "The race did not happen" (77) after eight is a failure.
 . "$top_srcdir/tests/integration/demo_lib.sh"
 DEMO="$top_srcdir/examples/demos/mvar-18919.sh"
 
@@ -22,7 +24,7 @@ expect "$TMP/planted" "Saved corefile 18919.core"
 # the MVar decoded twice (live, core) with the broken head stated in words
 expect_count "$TMP/planted" "verdict: queue node 0xaaaaaaaaaaaaaaaa" 2
 
-sh "$DEMO" >"$TMP/real" 2>&1
+DEMO_SEEDS="1 2 3 4 5 6 7 8" sh "$DEMO" >"$TMP/real" 2>&1
 st=$?
 case $st in
 0)  echo "ok: #18919 caught and explained, the fixed runtime clean"
