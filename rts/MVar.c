@@ -195,11 +195,11 @@ static void watchEnqueue(Capability *cap, StgMVar *mvar, StgTSO *tso,
  * moved).  The MVar is unlocked DIRTY (Note [Unlocking before the switch
  * with one capability]).  Precondition: the in-flight frame is pushed.
  * Allocates the queue node, which never collects. */
-static inline Capability *blockOnMVar(Capability *cap, StgMVar *mvar,
-                                      const StgInfoTable *info, uint16_t why)
+static inline __attribute__((always_inline))
+Capability *blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info, uint16_t why)
 {
     StgTSO *tso = cap->current_tso;
-    StgMVarTSOQueue *q = (StgMVarTSOQueue *)allocate(cap, MVAR_QUEUE_SIZEW);
+    StgMVarTSOQueue *q = (StgMVarTSOQueue *)allocateInline(cap, MVAR_QUEUE_SIZEW);
 
     if (info == &stg_MVAR_CLEAN_info) {
         dirty_MVAR(cap, mvar);
@@ -354,22 +354,35 @@ static inline StgTSO *popHead(Capability *cap, StgMVar *mvar, const StgInfoTable
 static inline void wakeBlocked(Capability *cap, StgTSO *tso)
 {
     tso->_link = END_TSO_QUEUE;
-    tryWakeupThread(cap, tso);
+    tryWakeupThreadInline(cap, tso);    /* Note [Inline wake-up] in Schedule.h */
 }
 
 /* ---------------------------------------------------------------------------
  * put
  * ------------------------------------------------------------------------- */
 
-/* Put value into an empty, locked mvar: hand it to the waiting readers at
- * the head and then to the first taker; store it if nobody takes it.
- * Unlocks the MVar. */
-static void putIntoEmpty(Capability *cap, StgMVar *mvar, const StgInfoTable *info,
-                         StgClosure *value)
+/* Store value into an empty, locked mvar that nobody waits on, and unlock
+ * it.  before: the header it was locked with, for the recorder. */
+static inline void storeValue(Capability *cap, StgMVar *mvar, const StgInfoTable *before,
+                              const StgInfoTable *info, StgClosure *value)
 {
-    const StgInfoTable *before = info;
-    while (mvar->head != END_TSO_QUEUE) {
-        StgTSO *tso = popHead(cap, mvar, &info, false);
+    if (info == &stg_MVAR_CLEAN_info) dirty_MVAR(cap, mvar);
+    WATCH_STORE(cap->no, mvar->value, value);
+    mvar->value = value;
+    if (traceEnabled(EVCAT_MVAR))
+        traceMVar(cap, EVENT_MVAR_PUT, mvar, before, &stg_MVAR_DIRTY_info);
+    unlockClosure((StgClosure *)mvar, &stg_MVAR_DIRTY_info);
+}
+
+/* putIntoEmpty once the popped head tso is not a taker: hand value to tso
+ * and to every reader after it, then to the first taker; store it if
+ * nobody takes it.  Unlocks the MVar.  Out of line: ping-pong never gets
+ * here, and the loop would make putIntoEmpty save registers. */
+static void __attribute__((noinline))
+putIntoEmptyReaders(Capability *cap, StgMVar *mvar, const StgInfoTable *before,
+                    const StgInfoTable *info, StgTSO *tso, StgClosure *value)
+{
+    for (;;) {
         uint16_t why = tso->why_blocked;
         if (why != BlockedOnMVar && why != BlockedOnMVarRead) {
             putMVarError(mvar, NULL, tso);
@@ -383,13 +396,35 @@ static void putIntoEmpty(Capability *cap, StgMVar *mvar, const StgInfoTable *inf
             return;
         }
         /* a reader: the value stays ours; wake the next waiter too */
+        if (mvar->head == END_TSO_QUEUE)
+            break;
+        tso = popHead(cap, mvar, &info, false);
     }
-    if (info == &stg_MVAR_CLEAN_info) dirty_MVAR(cap, mvar);
-    WATCH_STORE(cap->no, mvar->value, value);
-    mvar->value = value;
+    storeValue(cap, mvar, before, info, value);
+}
+
+/* Put value into an empty, locked mvar: hand it to the waiting readers at
+ * the head and then to the first taker; store it if nobody takes it.
+ * Unlocks the MVar.  Inline, with the common cases (nobody waits; a taker
+ * waits at the head) free of calls; readers are putIntoEmptyReaders'. */
+static inline __attribute__((always_inline))
+void putIntoEmpty(Capability *cap, StgMVar *mvar, const StgInfoTable *info, StgClosure *value)
+{
+    const StgInfoTable *before = info;
+    if (mvar->head == END_TSO_QUEUE) {
+        storeValue(cap, mvar, before, info, value);
+        return;
+    }
+    StgTSO *tso = popHead(cap, mvar, &info, false);
+    if (__builtin_expect(tso->why_blocked != BlockedOnMVar, 0)) {
+        putIntoEmptyReaders(cap, mvar, before, info, tso, value);
+        return;
+    }
+    performTake(cap, tso, value);
+    wakeBlocked(cap, tso);
     if (traceEnabled(EVCAT_MVAR))
-        traceMVar(cap, EVENT_MVAR_PUT, mvar, before, &stg_MVAR_DIRTY_info);
-    unlockClosure((StgClosure *)mvar, &stg_MVAR_DIRTY_info);
+        traceMVar(cap, EVENT_MVAR_PUT, mvar, before, info);
+    unlockClosure((StgClosure *)mvar, info);
 }
 
 /* Values that would corrupt the MVar or the try API get a clear error. */
@@ -416,10 +451,13 @@ static inline void checkPutValue(const char *who, StgClosure *value)
  *
  * This is the one place an MVar operation collects, and why the raw mvar
  * and value pointers the operations carry are safe everywhere else: from
- * the entry to the switch nothing collects (pushInflightFast, allocate and
- * nurseryExhausted never do), and once blockCurrentThread returns — other
- * threads, and collections, may have run — only the in-flight frame is
- * read (and unlockMVarAfterBlock runs before anything else can).
+ * the entry to the switch nothing collects (pushInflightFast,
+ * allocateInline of Note [Inline nursery bump] in sm/Storage.h,
+ * nurseryExhausted and tryWakeupThreadInline never do: the inline paths
+ * only move the same stores into the caller), and once blockCurrentThread
+ * returns — other threads, and collections, may have run — only the
+ * in-flight frame is read (and unlockMVarAfterBlock runs before anything
+ * else can).
  */
 
 /* The slow way into blocking: the in-flight frame could not be pushed
@@ -458,8 +496,9 @@ static void putIntoFull(Capability *cap, StgMVar *mvar, const StgInfoTable *info
     popInflight(cap);
 }
 
-/* putMVar on cap (the caller's capability). */
-static inline void putMVar(Capability *cap, StgMVar *mvar, StgClosure *value)
+/* putMVar on cap (the caller's capability).  Inlined whole into each
+ * entry point, like takeMVar: one function's register saves per call. */
+static inline __attribute__((always_inline)) void putMVar(Capability *cap, StgMVar *mvar, StgClosure *value)
 {
     const StgInfoTable *info = lockClosure((StgClosure *)mvar);
     if (mvar->value == END_TSO_QUEUE)
@@ -522,8 +561,8 @@ static StgClosure *takeFromFull(Capability *cap, StgMVar *mvar, const StgInfoTab
 
 /* Block on an empty, locked mvar as a taker or reader; returns the value
  * handed over (or found, if it was filled while we were at the safe point). */
-static StgClosure *waitForValue(Capability *cap, StgMVar *mvar, const StgInfoTable *info,
-                                uint16_t why)
+static inline __attribute__((always_inline))
+StgClosure *waitForValue(Capability *cap, StgMVar *mvar, const StgInfoTable *info, uint16_t why)
 {
     StgClosure *value;
     bool pushed = pushInflightFast(cap, mvar, END_TSO_QUEUE);
@@ -547,7 +586,7 @@ static StgClosure *waitForValue(Capability *cap, StgMVar *mvar, const StgInfoTab
 }
 
 /* takeMVar on cap (the caller's capability). */
-static inline StgClosure *takeMVar(Capability *cap, StgMVar *mvar)
+static inline __attribute__((always_inline)) StgClosure *takeMVar(Capability *cap, StgMVar *mvar)
 {
     const StgInfoTable *info = lockClosure((StgClosure *)mvar);
     if (mvar->value != END_TSO_QUEUE) return takeFromFull(cap, mvar, info);

@@ -175,14 +175,6 @@ static inline uint64_t blockedSinceNow(void)
 
 /* ---- run queue (cap->lock held) ---- */
 
-/* GHC's setTSOLink: the write barrier for a TSO's pointer fields. */
-static void setTSOLink(Capability *cap, StgTSO *tso, StgTSO *target)
-{
-    if (!tso->dirty)
-        dirty_TSO(cap, tso);
-    tso->_link = target;
-}
-
 static void setTSOPrev(Capability *cap, StgTSO *tso, StgTSO *target)
 {
     if (!tso->dirty)
@@ -201,20 +193,6 @@ static inline void unlockRunQueue(Capability *cap)
 {
     if (n_capabilities > 1)
         pthread_mutex_unlock(&cap->lock);
-}
-
-static inline void appendToRunQueue(Capability *cap, StgTSO *tso)
-{
-    tso->_link = END_TSO_QUEUE;
-    if (cap->run_queue_tl == END_TSO_QUEUE) {
-        cap->run_queue_hd = tso;
-        tso->block_info.prev = END_TSO_QUEUE;
-    } else {
-        setTSOLink(cap, cap->run_queue_tl, tso);
-        setTSOPrev(cap, tso, cap->run_queue_tl);
-    }
-    cap->run_queue_tl = tso;
-    cap->n_run_queue++;
 }
 
 static void pushOnRunQueue(Capability *cap, StgTSO *tso)
@@ -336,6 +314,8 @@ static void __attribute__((noinline)) reportWakeup(Capability *cap, StgTSO *tso)
     WATCH_STORE(cap->no, tso->why_blocked, NotBlocked);
 }
 
+/* The general wake-up; tryWakeupThreadInline (Schedule.h) is its
+ * one-capability MVar fast path. */
 void tryWakeupThread(Capability *cap, StgTSO *tso)
 {
     if (tso->cap != cap) {
@@ -487,7 +467,8 @@ Capability *blockCurrentThread(void (*after)(Capability *cap, void *arg), void *
     Capability *cap = task->cap;
     StgTSO *tso = cap->current_tso;
     ASSERT(tso->why_blocked != NotBlocked);
-    threadPausedBlocked(cap, tso);      /* lazy blackholing (ThreadPaused.h) */
+    if (tso->upd_frames != 0)           /* Note [Counting update frames] in ThreadPaused.c */
+        threadPausedBlocked(cap, tso);  /* lazy blackholing (ThreadPaused.h) */
     tso->blocked_since_ns = blockedSinceNow();
     if (traceEnabled(EVCAT_THREAD))
         traceEvent(capRing(cap->no), EVENT_THREAD_BLOCK, (uint64_t)(uintptr_t)tso, tso->id,

@@ -15,6 +15,9 @@
 #include <stdbool.h>
 #include "Capability.h"
 #include "rts/storage/InfoTables.h"
+#include "FlightRecorder.h"
+#include "WatchTable.h"
+#include "sm/Storage.h"
 
 /* The capability the calling green thread runs on (never inlined: it reads
  * thread-local state that changes when a green thread migrates). */
@@ -35,6 +38,60 @@ Capability *blockCurrentThread(void (*after)(Capability *cap, void *arg), void *
  * BlockedOnMVar/BlockedOnMVarRead the thread is woken only if
  * tso->_link == END_TSO_QUEUE (the waker completed its operation). */
 void tryWakeupThread(Capability *cap, StgTSO *tso);
+
+/* ---- the run queue and the inline wake-up ---- */
+
+/* GHC's setTSOLink: the write barrier for a TSO's link field. */
+static inline void setTSOLink(Capability *cap, StgTSO *tso, StgTSO *target)
+{
+    if (!tso->dirty)
+        dirty_TSO(cap, tso);
+    tso->_link = target;
+}
+
+/* Put tso at the tail of cap's run queue (cap->lock held, or one
+ * capability: Note [Run queue locking] in Schedule.c).  The scheduler's
+ * own helper, here only so that tryWakeupThreadInline can use it. */
+static inline void appendToRunQueue(Capability *cap, StgTSO *tso)
+{
+    tso->_link = END_TSO_QUEUE;
+    if (cap->run_queue_tl == END_TSO_QUEUE) {
+        cap->run_queue_hd = tso;
+        tso->block_info.prev = END_TSO_QUEUE;
+    } else {
+        setTSOLink(cap, cap->run_queue_tl, tso);
+        if (!tso->dirty)
+            dirty_TSO(cap, tso);
+        tso->block_info.prev = cap->run_queue_tl;
+    }
+    cap->run_queue_tl = tso;
+    cap->n_run_queue++;
+}
+
+/* Note [Inline wake-up]
+ * ~~~~~~~~~~~~~~~~~~~~~~
+ * An MVar operation that completes a blocked thread's take or put wakes it
+ * with tryWakeupThreadInline: with one capability, a thread blocked on an
+ * MVar whose operation is done (_link == END_TSO_QUEUE) and nothing recorded
+ * or watched, the wake-up is two stores and an append to the run queue,
+ * here in the caller.  Every other case — more capabilities (the run queue
+ * is shared and the thread may belong to another capability), another
+ * reason for blocking, the recorder or a watch on — is tryWakeupThread's.
+ * The run queue stays the scheduler's: this header owns the inline code,
+ * MVar.c only calls it. */
+static inline void tryWakeupThreadInline(Capability *cap, StgTSO *tso)
+{
+    uint16_t why = tso->why_blocked;
+    if (n_capabilities == 1 && tso->cap == cap && tso->_link == END_TSO_QUEUE
+        && (why == BlockedOnMVar || why == BlockedOnMVarRead)
+        && !traceEnabled(EVCAT_THREAD) && !watchActive()) {
+        tso->block_info.closure = END_TSO_QUEUE;
+        tso->why_blocked = NotBlocked;
+        appendToRunQueue(cap, tso);
+        return;
+    }
+    tryWakeupThread(cap, tso);
+}
 
 /* Closure spin lock (WHITEHOLE in the header), GHC's lockClosure: no-op
  * returning the header when only one capability runs.  Inline: it is on

@@ -1,7 +1,8 @@
 /* Storage.c — generations, nurseries, allocation and write barriers.
  *
  * Offers initStorage/exitStorage, allocate/allocatePinned (bump allocation
- * in the capability's nursery; large objects in their own groups),
+ * in the capability's nursery; large objects in their own groups; the
+ * inline fast path allocateInline and nurseryExhausted are in Storage.h),
  * resetNurseries (after GC), the per-capability per-generation mut lists
  * (recordMutableCap) and the write barriers that keep them exact
  * (dirty_MUT_VAR, dirty_MUT_ARR_PTRS, dirty_MVAR, dirty_TSO, dirty_STACK).
@@ -18,6 +19,7 @@
 generation *generations;
 generation *g0;
 generation *oldest_gen;
+W_ large_words_limit;
 
 /* Note [Allocation never GCs]
  * allocate() always succeeds (or barf()s when the address space is gone):
@@ -114,6 +116,7 @@ void initStorage(void)
 
     for (uint32_t i = 0; i < n_capabilities; i++)
         init_capability_storage(capabilities[i]);
+    large_words_limit = (W_)RtsFlags.GcFlags.minAllocAreaSize * BLOCK_SIZE_W * n_capabilities;
 }
 
 void exitStorage(void)
@@ -145,6 +148,15 @@ static StgPtr allocate_large(Capability *cap, W_ n, uint16_t flags)
     return bd->start;
 }
 
+#ifdef DEBUG
+/* Under -DS: fresh nursery memory at p must still be 0xaa-filled (-DZ). */
+void checkFreshNurseryMemory(StgPtr p)
+{
+    if (RtsFlags.DebugFlags.sanity && *p != (StgWord)0xaaaaaaaaaaaaaaaaULL)
+        barf("allocate: fresh nursery memory at %p is not 0xaa-filled", (void *)p);
+}
+#endif
+
 StgPtr allocate(Capability *cap, W_ n)
 {
     if (n >= LARGE_OBJECT_THRESHOLD / sizeof(StgWord))
@@ -166,8 +178,7 @@ StgPtr allocate(Capability *cap, W_ n)
     }
     StgPtr p = bd->free;
 #ifdef DEBUG
-    if (RtsFlags.DebugFlags.sanity && *p != (StgWord)0xaaaaaaaaaaaaaaaaULL)
-        barf("allocate: fresh nursery memory at %p is not 0xaa-filled", (void *)p);
+    checkFreshNurseryMemory(p);
 #endif
     bd->free += n;
     cap->total_allocated += n;
@@ -211,15 +222,6 @@ StgPtr allocatePinned(Capability *cap, W_ n)
     bd->free += n;
     cap->total_allocated += n;
     return p;
-}
-
-bool nurseryExhausted(Capability *cap)
-{
-    if (cap->current_nursery->link == NULL)
-        return true;
-    /* large objects count against the nursery too, as in GHC */
-    W_ limit = (W_)RtsFlags.GcFlags.minAllocAreaSize * BLOCK_SIZE_W * n_capabilities;
-    return g0->n_new_large_words >= limit;
 }
 
 void resetNurseries(void)

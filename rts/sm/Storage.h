@@ -89,8 +89,51 @@ StgPtr allocate(Capability *cap, W_ n);
  * groups on g0->large_objects, retained whole by the GC while any object in
  * them is reachable; objects in them must be pointer-free (ARR_WORDS). */
 StgPtr allocatePinned(Capability *cap, W_ n);
-/* True when cap's nursery is exhausted and a GC should run at the next safe point. */
-bool nurseryExhausted(Capability *cap);
+/* Note [Inline nursery bump]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * GHC allocates small objects inline, by bumping Hp against HpLim, and
+ * calls the RTS only when the block is full.  allocateInline is that fast
+ * path for runtime code on a hot path (an MVar's queue node on every
+ * block): when n words fit in the current nursery block it bumps bd->free
+ * there and then; otherwise — the block is full, the object is large — it
+ * is allocate() itself, which moves to the next block or links a fresh one
+ * (Note [Allocation never GCs] in Storage.c).  Either way it never collects.
+ * DEBUG builds take the same fast path and check under -DS, out of line,
+ * that the fresh memory is still 0xaa-filled, as allocate() does.
+ * test_mvar's test_queue_node_blocks blocks with the node fitting its
+ * block exactly, not fitting by a word, and at the end of the nursery. */
+#ifdef DEBUG
+void checkFreshNurseryMemory(StgPtr p);
+#endif
+
+static inline StgPtr allocateInline(Capability *cap, W_ n)
+{
+    bdescr *bd = cap->current_nursery;
+    StgPtr p = bd->free;
+    if (__builtin_expect(p + n <= bd->start + BLOCK_SIZE_W, 1)
+        && n < LARGE_OBJECT_THRESHOLD / sizeof(StgWord)) {
+#ifdef DEBUG
+        checkFreshNurseryMemory(p);
+#endif
+        bd->free = p + n;
+        cap->total_allocated += n;
+        return p;
+    }
+    return allocate(cap, n);
+}
+
+/* Large objects count against the nursery too, as in GHC: words of them
+ * (g0->n_new_large_words) that exhaust the nurseries, -A times -N, set by
+ * initStorage. */
+extern W_ large_words_limit;
+
+/* True when cap's nursery is exhausted and a GC should run at the next safe
+ * point: its last block is in use, or large objects used up its share.
+ * Inline: it is asked on every blocking MVar operation. */
+static inline bool nurseryExhausted(Capability *cap)
+{
+    return cap->current_nursery->link == NULL || g0->n_new_large_words >= large_words_limit;
+}
 /* After GC: every nursery back to its -A size, empty (0xaa under -DZ),
  * pinned_object_block forgotten, g0->n_new_large_words = 0. */
 void resetNurseries(void);

@@ -4,7 +4,8 @@
  * #18919/#19145 barrier on the head pop (fixed, and both injections); the
  * frame-slot entry points (rts_takeMVarRoot/rts_putMVarRoot) with the same
  * checks; blocking as a safe point; blocked_since_ns with and without the
- * timer's ticks.
+ * timer's ticks; the queue node's inline nursery bump at block and
+ * nursery boundaries.
  *
  * mvar_matrix.sh runs it under -N1 and -N2 (orders are checked only on one
  * capability), small nurseries, -G3 and -DS.  Linked with librts_debug.
@@ -26,6 +27,7 @@
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); exit(1); } } while (0)
 
 RTS_DEFINE_CONSTR(Box, 0, 1)       /* one word: an integer */
+RTS_DEFINE_CONSTR(Two, 0, 2)       /* three words in all: fills odd gaps */
 
 static StgClosure *box(StgWord v)
 {
@@ -460,6 +462,91 @@ static void test_clean_on_mut_list_check(void)
     rts_frame_pop(f);
 }
 
+/* ---- the queue node's inline allocation (Note [Inline nursery bump]) ---- */
+
+#define NODE_W (sizeof(StgMVarTSOQueue) / sizeof(StgWord))
+
+static StgMVarTSOQueue *seen_node;      /* the MVar's head, seen by node_checker */
+
+/* Fill cap's current nursery block with small constructors, with allocate()
+ * (which never collects or yields), until exactly `left` words remain in
+ * it; in the nursery's last block when `last`, else in one with a block
+ * after it.  Returns that block. */
+static bdescr *leave_words_in_block(Capability *cap, W_ left, bool last)
+{
+    for (;;) {
+        bdescr *bd = cap->current_nursery;
+        if (!last && bd->link == NULL) {
+            rts_gc(false);
+            continue;
+        }
+        W_ rem = (W_)(bd->start + BLOCK_SIZE_W - bd->free);
+        bool wrong_block = last && bd->link != NULL;
+        if (!wrong_block && rem == left)
+            return bd;
+        bool two = !wrong_block && rem > left && (rem - left) % 2 == 1 && rem - left >= 3;
+        StgPtr p = allocate(cap, two ? 3 : 2);
+        p[0] = (StgWord)(two ? &Two_con_info : &Box_con_info);
+        p[1] = p[two ? 2 : 1] = 0;
+    }
+}
+
+/* Roots {go, m, ball}: wait for go, note m's queue head, put the ball in m. */
+static void node_checker(void *arg)
+{
+    (void)arg;
+    RtsFrame f = rts_fork_frame();
+    (void)rts_takeMVarRoot(f, 0);
+    StgMVar *m = (StgMVar *)rts_get(f, 1);
+    seen_node = m->head == END_TSO_QUEUE ? NULL : m->head;
+    rts_putMVarRoot(f, 1, rts_get(f, 2));
+}
+
+/* Block on an empty MVar with `left` words left in the nursery block (in
+ * its last block when `last`), and check where the queue node went: at the
+ * block's free pointer when it fits, else at the start of the next block;
+ * in the last block the take is a safe point and collects first. */
+static void block_with_words_left(W_ left, bool last)
+{
+    RtsFrame f = rts_frame_push(3);
+    rts_set(f, 0, (StgClosure *)rts_newMVar());
+    rts_set(f, 1, (StgClosure *)rts_newMVar());
+    rts_set(f, 2, box(7));
+    StgClosure *roots[3] = { rts_get(f, 0), rts_get(f, 1), rts_get(f, 2) };
+    rts_ThreadId t = rts_fork_with(node_checker, NULL, 3, roots);
+    rts_yield();                                  /* the checker blocks on go */
+    Capability *cap = myCapability();
+    bdescr *bd = leave_words_in_block(cap, left, last);
+    StgPtr expect = left >= NODE_W ? bd->free : bd->link != NULL ? bd->link->free : NULL;
+    uint64_t allocated = cap->total_allocated, gcs = gc_count;
+    seen_node = NULL;
+    rts_putMVarRoot(f, 0, rts_get(f, 2));         /* wake the checker: allocates nothing */
+    CHECK(cap->total_allocated == allocated);
+    CHECK(unbox(rts_takeMVarRoot(f, 1)) == 7);    /* blocks: the checker puts */
+    CHECK(rts_join(t));
+    if (!last) {
+        CHECK(gc_count == gcs);
+        CHECK(seen_node != NULL && (StgPtr)seen_node == expect);
+        CHECK(Bdescr(seen_node)->flags & BF_NURSERY);
+    } else {
+        /* the safe point collected; the checker may have run first */
+        CHECK(gc_count > gcs);
+        CHECK(seen_node == NULL || (Bdescr(seen_node)->flags & BF_NURSERY));
+    }
+    rts_frame_pop(f);
+}
+
+static void test_queue_node_blocks(void)
+{
+    if (!one_cap())                 /* the checker must run only when we block */
+        return;
+    block_with_words_left(NODE_W + 1, false);     /* fits, one word to spare */
+    block_with_words_left(NODE_W, false);         /* fits exactly */
+    block_with_words_left(NODE_W - 1, false);     /* a word short: the next block */
+    block_with_words_left(0, false);              /* full block */
+    block_with_words_left(NODE_W - 1, true);      /* the nursery is used up */
+}
+
 static int mvar_main(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -473,6 +560,7 @@ static int mvar_main(int argc, char **argv)
     test_blocked_since();
     test_head_pop_barrier();
     test_clean_on_mut_list_check();
+    test_queue_node_blocks();
     printf("test_mvar: all passed\n");
     return 0;
 }
