@@ -26,7 +26,8 @@ include commands/watch.mk
 
 # The heap analyses, flight-recorder commands and green-thread backtraces
 # (engineer P2), with their walkers in rts/dbg.
-RTS_PLUGIN_SOURCES += commands/rts_heap.c commands/rts_events.c commands/rts_bt.c \
+RTS_PLUGIN_SOURCES += commands/rts_heap.c commands/rts_events.c commands/rts_events.h commands/rts_trace.c \
+	commands/rts_bt.c \
 	rts/dbg/HeapWalk.c rts/dbg/HeapWalk.h rts/dbg/Check.c rts/dbg/Check.h \
 	rts/dbg/Events.c rts/dbg/Events.h
 check_PROGRAMS += tests/debuggee/plugin_trace
@@ -34,5 +35,10 @@ tests_debuggee_plugin_trace_SOURCES = tests/debuggee/plugin_trace.c
 tests_debuggee_plugin_trace_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_debuggee_plugin_trace_LDADD = rts/librts.la
 tests_debuggee_plugin_trace_LDFLAGS = $(AM_LDFLAGS) $(EXAMPLE_LINK_FLAGS)
+check_PROGRAMS += tests/debuggee/plugin_trace_reuse
+tests_debuggee_plugin_trace_reuse_SOURCES = tests/debuggee/plugin_trace_reuse.c
+tests_debuggee_plugin_trace_reuse_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_debuggee_plugin_trace_reuse_LDADD = rts/librts.la
+tests_debuggee_plugin_trace_reuse_LDFLAGS = $(AM_LDFLAGS) $(EXAMPLE_LINK_FLAGS)
 TESTS += tests/integration/plugin_heap.sh tests/integration/plugin_events.sh
 EXTRA_DIST += tests/integration/plugin_heap.sh tests/integration/plugin_events.sh

@@ -289,6 +289,7 @@ void rts_complete_tso(struct rtsdb_session *s, const char *text, void (*add)(con
  */
 #pragma weak rts_heap_register
 #pragma weak rts_events_register
+#pragma weak rts_trace_register
 #pragma weak rts_bt_register
 #pragma weak rts_watch_register
 
@@ -310,6 +311,7 @@ int rtsdb_plugin_init(const struct rtsdb_api *api, void **plugin_state)
     /* See Note [Command groups written in parallel] */
     if (rts_heap_register) rts_heap_register(pl);
     if (rts_events_register) rts_events_register(pl);
+    if (rts_trace_register) rts_trace_register(pl);
     if (rts_bt_register) rts_bt_register(pl);
     if (rts_watch_register) rts_watch_register(pl);
     return 0;

@@ -9,7 +9,8 @@
  *   rts_basic.c   rts info, threads, tso, mvar, closure, bd, gens, mutlist,
  *                 weak, cafs
  *   rts_heap.c    rts census, sanity, findptr
- *   rts_events.c  rts events, rts trace mvar, rts record (categories)
+ *   rts_events.c  rts events, rts record (categories)
+ *   rts_trace.c   rts trace mvar
  *   rts_bt.c      rts bt TSO
  *   rts_watch.c   watch -evac X (the runtime-assisted evacuation watch)
  *
@@ -69,6 +70,7 @@ void rts_register_commands(RtsPlugin *pl, const struct rtsdb_plugin_command *cmd
 void rts_basic_register(RtsPlugin *pl);
 void rts_heap_register(RtsPlugin *pl);
 void rts_events_register(RtsPlugin *pl);
+void rts_trace_register(RtsPlugin *pl);
 void rts_bt_register(RtsPlugin *pl);
 void rts_watch_register(RtsPlugin *pl);
 

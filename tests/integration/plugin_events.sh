@@ -10,7 +10,10 @@
 #      and events filtered by address (--addr);
 #   2. a core of the same state gives the same tables; the trace from the
 #      MVar's first (nursery) address follows it forward to the same rows;
-#      `rts record` cannot write to a core and says so;
+#      `rts record` cannot write to a core and says so; 2b. two MVars born
+#      at one nursery address (tests/debuggee/plugin_trace_reuse): each
+#      trace shows its own MVar's events only, live and on a core, and a
+#      dropped MVar's trace ends at the GC that freed it;
 #   3. recording switched on at run time by `rts record` (written into the
 #      stopped process) records the history; `off` switches it off; without
 #      recording the trace says what is missing;
@@ -40,12 +43,12 @@ check "events: a put"          '^ +[0-9.]+ +cap0 +MVAR_PUT +mvar 0x[0-9a-f]+ hea
 check "events: a GC"           '^ +[0-9.]+ +cap0 +GC_END +GC #[0-9]+ of gen [01], [0-9]+ bytes copied$' "$L"
 check "events: the GC moved the MVar" '^ +[0-9.]+ +gc0 +MVAR_MOVE +MVAR_(CLEAN|DIRTY) 0x[0-9a-f]+@0 -> 0x[0-9a-f]+@1 by gc0, GC #[0-9]+$' "$L"
 check "events: ... and a queue node" '^ +[0-9.]+ +gc0 +MVAR_MOVE +MVAR_TSO_QUEUE 0x[0-9a-f]+@0 -> 0x[0-9a-f]+@0 by gc0, GC #[0-9]+$' "$L"
-MV=$(sed -n 's/^MVar \(0x[0-9a-f]*\): .*MVar events.*/\1/p' "$L")
+MV=$(sed -n 's/^MVar \(0x[0-9a-f]*\): [0-9]* operations, .*/\1/p' "$L")
 sed -n '/^ADDR$/,/^ADDR$/p' "$L" | grep -E '^ +[0-9.]+ +(cap|gc)[0-9]' >"$TMP/byaddr"
 check_eq "events --addr: 6 operations and the move into it" "7" "$(wc -l <"$TMP/byaddr" | tr -d ' ')"
 grep -v "$MV" "$TMP/byaddr" && fail "events --addr: an event that does not name $MV"
 check "events -n: older ones"  '^\([0-9]+ older events not shown: rts events -n [0-9]+\)$' "$L"
-check "trace: title"           '^MVar 0x[0-9a-f]+: 6 MVar events in the recorder \(recording: gc,mvar\)$' "$L"
+check "trace: title"           '^MVar 0x[0-9a-f]+: 6 operations, 3 collections in the recorder \(recording: gc,mvar\)$' "$L"
 check "trace: header"          '^ +# +time\(ms\) ring +op +mvar +head +tail +state$' "$L"
 check "trace: made in the nursery, moved" '^ +1 +[0-9.]+ cap0 +gc +0x[0-9a-f]+@0 +- +- +GC #[0-9]+ of gen 0, moved from 0x[0-9a-f]+ by gc0$' "$L"
 check "trace: promoted to gen 1" '^ +2 +[0-9.]+ cap0 +gc +0x[0-9a-f]+@1 +- +- +GC #[0-9]+ of gen 0, moved from 0x[0-9a-f]+ by gc0$' "$L"
@@ -53,7 +56,7 @@ check "trace: first block"     '^ +3 +[0-9.]+ cap0 +block +0x[0-9a-f]+ +0x[0-9a-
 check "trace: gc row: where the nodes went" '^ +5 +[0-9.]+ cap0 +gc +0x[0-9a-f]+ +0x[0-9a-f]+@0 +0x[0-9a-f]+@0 +GC #[0-9]+ of gen 0$' "$L"
 check "trace: put after the GC shows the moved node" '^ +6 +[0-9.]+ cap0 +put +0x[0-9a-f]+ +0x[0-9a-f]+@0 +0x[0-9a-f]+@0 +\[d\]->\[d\]$' "$L"
 check "trace: empty queue"     '^ +9 +[0-9.]+ cap0 +take +0x[0-9a-f]+ +END +END +\[d\]->\[d\]$' "$L"
-sed -n '/^MVar 0x.*MVar events/,/^CUT$/p' "$L" >"$TMP/live.trace"
+sed -n '/^MVar 0x.* operations, /,/^CUT$/p' "$L" >"$TMP/live.trace"
 check_eq "trace: the ops in order" "$EXPECTED_OPS" "$(ops "$TMP/live.trace")"
 # the tail of row 5 is the head the put of row 6 exposes
 tail5=$(awk '$1 == 5 && $4 == "gc" { print $7 }' "$TMP/live.trace")
@@ -75,7 +78,51 @@ check "record on a core"       '^Cannot switch recording on a core file' "$TMP/c
 first=$(sed -n 's/^ *1 .* moved from \(0x[0-9a-f]*\) by gc0$/\1/p' "$TMP/live.trace")
 rtsdb -ex "rts trace mvar $first" --core "$TMP/core" "$PROG" >"$TMP/fwd"
 check_eq "trace from the MVar's first address: the same rows" "$EXPECTED_OPS" "$(ops "$TMP/fwd")"
-check "trace from the first address: titled by it" "^MVar $first: 6 MVar events" "$TMP/fwd"
+check "trace from the first address: titled by it" "^MVar $first: 6 operations, 3 collections" "$TMP/fwd"
+
+# ---- 2b. one nursery address, two MVars ----
+# plugin_trace_reuse makes two MVars one after the other at the same
+# nursery address (the first moved away by the GC between them): the trace
+# of the second must not show the first's operations or moves (Note
+# [Following an MVar across GCs]), live and on a core.
+REUSE="$top_builddir/tests/debuggee/plugin_trace_reuse"
+rtsdb -ex 'break plugin_trace_reuse_ready' -ex run -ex 'echo CUT\n' -ex 'rts trace mvar debug_mvar2' -ex 'echo CUT\n' \
+    -ex 'rts trace mvar debug_mvar1' -ex 'echo CUT\n' -ex "gcore $TMP/reuse.core" \
+    --args "$REUSE" +RTS --record=mvar,gc -RTS >"$TMP/reuse"
+U="$TMP/reuse"
+check "reuse: both MVars born at one address" '^plugin_trace_reuse: born at (0x[0-9a-f]+) and \1: same address$' "$U"
+A=$(sed -n 's/^plugin_trace_reuse: born at \(0x[0-9a-f]*\) and .*/\1/p' "$U")
+D=$(sed -n 's/^plugin_trace_reuse: the dropped MVar was at \(0x[0-9a-f]*\)$/\1/p' "$U")
+# part N of a transcript: the lines after the Nth CUT, up to the next
+part() { awk -v want="$1" '/^CUT$/ { n++; next } n == want' "$2"; }
+part 1 "$U" >"$TMP/reuse2"
+part 2 "$U" >"$TMP/reuse1"
+check_eq "reuse: the second MVar's rows only" "put take gc" "$(ops "$TMP/reuse2")"
+check "reuse: its title counts its rows" '^MVar 0x[0-9a-f]+: 2 operations, 1 collection in the recorder' "$TMP/reuse2"
+check "reuse: the first's events left out, and said" \
+    "^\\(3 earlier events at $A are another object's: this MVar was made there after GC #1\\)$" "$TMP/reuse2"
+check "reuse: the second's one move" "^ +3 .* gc +0x[0-9a-f]+@0 .* GC #2 of gen 0, moved from $A by gc0$" "$TMP/reuse2"
+check_eq "reuse: the first MVar's rows, none of the second's" "put take put gc gc" "$(ops "$TMP/reuse1")"
+rtsdb -ex 'echo CUT\n' -ex 'rts trace mvar debug_mvar2' -ex 'echo CUT\n' -ex 'rts trace mvar debug_mvar1' \
+    -ex 'echo CUT\n' -ex "rts trace mvar $A" -ex 'echo CUT\n' -ex "rts trace mvar $D" \
+    --core "$TMP/reuse.core" "$REUSE" >"$TMP/reuse.corerun"
+{ part 1 "$U"; part 2 "$U"; } >"$TMP/reuse.live.cmds"
+{ part 1 "$TMP/reuse.corerun"; part 2 "$TMP/reuse.corerun"; } >"$TMP/reuse.core.cmds"
+same_file "reuse: the core shows the same traces" "$TMP/reuse.live.cmds" "$TMP/reuse.core.cmds"
+part 3 "$TMP/reuse.corerun" >"$TMP/reuse.byaddr"
+check_eq "reuse: by the shared address, its newest object (the second)" "put take gc" "$(ops "$TMP/reuse.byaddr")"
+part 4 "$TMP/reuse.corerun" >"$TMP/reuse.dead"
+check_eq "reuse: a dropped MVar ends at the GC that freed it" "put" "$(ops "$TMP/reuse.dead")"
+check "reuse: ... and the trace says so" \
+    "^\\(GC #2 collected $D's generation without moving it: the MVar died there or its move was not recorded" "$TMP/reuse.dead"
+timeout 60 "$RTSDB" --json --batch --core "$TMP/reuse.core" "$REUSE" -ex 'rts trace mvar debug_mvar2' \
+    -ex "rts trace mvar $D" >"$TMP/reuse.json" 2>&1
+check_eq "reuse --json: the second MVar's counts, birth and its address's earlier events" '[2,1,1,3,true]' \
+    "$(grep -F '"command":"rts trace mvar debug_mvar2"' "$TMP/reuse.json" |
+        jq -c '.data | [.operations, .collections, .born_after_gc, .earlier_occupant_events, .history_complete]')"
+check_eq "reuse --json: the dropped MVar died in GC #2" '2' \
+    "$(grep -F "\"command\":\"rts trace mvar $D\"" "$TMP/reuse.json" | jq -c '.data.died_in_gc')"
+[ $failures -eq 0 ] || cat "$U" "$TMP/reuse.corerun"
 
 # ---- 3. switched on at run time, then off ----
 rtsdb -ex 'break plugin_trace_begin' -ex 'break plugin_trace_ready' -ex run -ex 'rts record show' \
@@ -84,7 +131,7 @@ rtsdb -ex 'break plugin_trace_begin' -ex 'break plugin_trace_ready' -ex run -ex 
 S="$TMP/switch"
 check "record: off at start"   '^recording: none \(mask 0x0\)$' "$S"
 check "record: switched on"    '^recording: gc,mvar \(mask 0x5\)$' "$S"
-sed -n '/^MVar 0x.*MVar events/,/^CUT$/p' "$S" >"$TMP/switch.trace"
+sed -n '/^MVar 0x.* operations, /,/^CUT$/p' "$S" >"$TMP/switch.trace"
 check_eq "run-time recording: the ops in order" "$EXPECTED_OPS" "$(ops "$TMP/switch.trace")"
 [ "$(grep -c '^recording: none (mask 0x0)$' "$S")" -eq 3 ] || fail "record off (none at start, after off, and shown)"
 rtsdb -ex 'break plugin_trace_ready' -ex run -ex 'rts trace mvar debug_mvar' -ex 'rts events' "$PROG" >"$TMP/off"
