@@ -67,4 +67,31 @@ void rts_switch_context(GreenContext *from, GreenContext *to);
 void rts_green_trampoline(void);
 extern char rts_switch_context_resume[];   /* pc of a switched-out context */
 
+/* AddressSanitizer must be told about every switch (greenSwitch does). */
+#if defined(__has_feature)
+#  if __has_feature(address_sanitizer)
+#    define GREEN_ASAN 1
+#  endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(GREEN_ASAN)
+#  define GREEN_ASAN 1
+#endif
+
+/* The context running on this OS thread (GreenStack.c's; the overflow
+ * handler reads it). */
+extern __thread GreenContext *green_current_context;
+
+/* greenSwitch in the caller's frame: one call level fewer on the blocking
+ * path (Note [Blocking on one capability] in Schedule.h).  Without a
+ * sanitizer the switch is the context store and rts_switch_context. */
+static inline void greenSwitchInline(GreenContext *from, GreenContext *to)
+{
+#ifdef GREEN_ASAN
+    greenSwitch(from, to);
+#else
+    green_current_context = to;
+    rts_switch_context(from, to);
+#endif
+}
+
 #endif

@@ -27,14 +27,7 @@
 #include <unistd.h>
 #include "GreenContext.h"
 
-#if defined(__has_feature)
-#  if __has_feature(address_sanitizer)
-#    define GREEN_ASAN 1
-#  endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#  define GREEN_ASAN 1
-#endif
+/* GREEN_ASAN: GreenContext.h */
 #ifdef GREEN_ASAN
 #include <sanitizer/common_interface_defs.h>
 #endif
@@ -51,7 +44,7 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static GreenContext *pool;
 static size_t n_pooled, n_mapped;
 
-static __thread GreenContext *current_context;
+__thread GreenContext *green_current_context;   /* GreenContext.h */
 static __thread void *altstack;
 
 void greenThreadStart(GreenContext *ctx) __attribute__((noreturn, used));
@@ -188,7 +181,7 @@ void greenContextInitNative(GreenContext *ctx)
         }
         pthread_attr_destroy(&attr);
     }
-    current_context = ctx;
+    green_current_context = ctx;
 }
 
 /* First C frame of every green thread (called by rts_green_trampoline). */
@@ -210,7 +203,7 @@ void greenSwitch(GreenContext *from, GreenContext *to)
                                    to->stack_lo,
                                    (size_t)((char *)to->stack_hi - (char *)to->stack_lo));
 #endif
-    current_context = to;
+    green_current_context = to;
     rts_switch_context(from, to);
 #ifdef GREEN_ASAN
     __sanitizer_finish_switch_fiber(from->asan_fake_stack, NULL, NULL);
@@ -261,7 +254,7 @@ static void report_overflow(const GreenContext *ctx)
 
 static void fault_handler(int sig, siginfo_t *info, void *uctx)
 {
-    const GreenContext *ctx = current_context;
+    const GreenContext *ctx = green_current_context;
     char *addr = info->si_addr;
     if (ctx != NULL && ctx->mapping != NULL
         && addr >= (char *)ctx->mapping && addr < (char *)ctx->stack_lo)

@@ -106,7 +106,7 @@ putMVarError(StgMVar *mvar, StgMVarTSOQueue *q, StgTSO *tso)
 
 /* True when q looks like a live queue node whose thread is blocked on mvar;
  * reads only words that a dangling-but-mapped node would still have. */
-static bool queueNodeSane(StgMVar *mvar, StgMVarTSOQueue *q)
+static inline bool queueNodeSane(StgMVar *mvar, StgMVarTSOQueue *q)
 {
     if (q->header.info != &stg_MVAR_TSO_QUEUE_info) return false;
     StgTSO *tso = q->tso;
@@ -231,7 +231,7 @@ Capability *blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info
 
     if (n_capabilities == 1) {
         unlockClosure((StgClosure *)mvar, &stg_MVAR_DIRTY_info);
-        return blockCurrentThread(NULL, NULL);
+        return blockOnOneCapability(cap);   /* Note [Blocking on one capability] */
     }
     return blockCurrentThread(unlockMVarAfterBlock, mvar);
 }
@@ -624,11 +624,66 @@ StgClosure *rts_takeMVarRoot(RtsFrame f, uint32_t slot)
     return takeMVar(cap, mvarInRoot(cap, f, slot));
 }
 
+/* Note [Putting to a lone taker]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * The put of the one-capability round trip finds the MVar empty, DIRTY,
+ * and one taker waiting.  putMVar's inline code does that in a dozen
+ * stores, but its rare branches (dirty_MVAR, the watch table, the
+ * recorder, the reader loop, putIntoFull, dirty_STACK, dirty_TSO) are calls
+ * in the middle of it, so the entry point saves and restores six
+ * registers on every put.  putToLoneTaker tests every such condition first
+ * and, only when none holds, makes the stores with no call at all; any
+ * other case returns false and the caller tail-calls the general
+ * putMVarOutOfLine.  With one node in the queue the pop exposes no
+ * interior node, so Note [Popping the head of a clean MVar] (and its
+ * injections) has nothing to do; the node is still checked with
+ * queueNodeSane (a failed check takes the general path, which reports
+ * it).  With one capability lockClosure only read the header, and the
+ * header stays DIRTY: there is nothing to unlock. */
+static inline __attribute__((always_inline))
+bool putToLoneTaker(Capability *cap, StgMVar *mvar, StgClosure *value)
+{
+    if (n_capabilities != 1 || mvar->header.info != &stg_MVAR_DIRTY_info
+        || mvar->value != END_TSO_QUEUE || watchActive()
+        || traceEnabled(EVCAT_MVAR) || traceEnabled(EVCAT_THREAD))
+        return false;
+    StgMVarTSOQueue *q = mvar->head;
+    if (q == END_TSO_QUEUE || q->link != END_TSO_QUEUE || !queueNodeSane(mvar, q))
+        return false;
+    StgTSO *tso = q->tso;
+    if (tso->why_blocked != BlockedOnMVar || tso->cap != cap || !tso->dirty)
+        return false;
+    StgStack *stack = tso->stackobj;
+    StgWord *frame = stack->sp;
+    if (frame[0] != (StgWord)&stg_roots_frame_info || frame[1] != INFLIGHT_SLOTS
+        || !(stack->dirty & STACK_DIRTY))
+        return false;
+    if (cap->run_queue_tl != END_TSO_QUEUE && !cap->run_queue_tl->dirty)
+        return false;
+    frame[ROOT_FRAME_HEADER_W + INFLIGHT_VALUE] = (StgWord)value;   /* performTake */
+    mvar->head = END_TSO_QUEUE;                                     /* popHead */
+    mvar->tail = END_TSO_QUEUE;
+    tso->_link = END_TSO_QUEUE;                                     /* wakeBlocked */
+    tso->block_info.closure = END_TSO_QUEUE;
+    tso->why_blocked = NotBlocked;
+    appendToRunQueue(cap, tso);
+    return true;
+}
+
+/* putMVar out of line: the general path behind putToLoneTaker. */
+static void __attribute__((noinline)) putMVarOutOfLine(Capability *cap, StgMVar *mvar, StgClosure *value)
+{
+    putMVar(cap, mvar, value);
+}
+
 void rts_putMVarRoot(RtsFrame f, uint32_t slot, StgClosure *value)
 {
     checkPutValue("rts_putMVarRoot", value);
     Capability *cap = rts_my_cap;
-    putMVar(cap, mvarInRoot(cap, f, slot), value);
+    StgMVar *mvar = mvarInRoot(cap, f, slot);
+    if (putToLoneTaker(cap, mvar, value))      /* Note [Putting to a lone taker] */
+        return;
+    putMVarOutOfLine(cap, mvar, value);
 }
 
 StgClosure *rts_tryTakeMVar(StgMVar *mvar)

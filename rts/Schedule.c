@@ -68,7 +68,9 @@
  * task->handoff_from/handoff_why and the thread switched to does it as its
  * very first act (resumed(): after its greenSwitch returns; completeHandoff
  * at the start of a new thread's entry).  A thread resumed by the scheduler loop
- * finds nothing pending.  The scheduler loop's own stack stays suspended in
+ * finds nothing pending.  (An MVar block on one capability makes the same
+ * hand-off inline in its own frame: Note [Blocking on one capability] in
+ * Schedule.h.)  The scheduler loop's own stack stays suspended in
  * runThread; whichever thread next switches back to it is, by then,
  * cap->current_tso, which is all threadReturned looks at.
  */
@@ -94,7 +96,7 @@
 #include "Weak.h"
 #include "ThreadPaused.h"
 
-static __thread Task *my_task;
+__thread Task *sched_my_task;        /* Schedule.h: read by blockOnOneCapability */
 
 static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
 static Task *spare_tasks;
@@ -102,12 +104,12 @@ static Task *all_tasks;                 /* guarded by spare_lock */
 
 static pthread_mutex_t sync_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t sync_cond = PTHREAD_COND_INITIALIZER;
-static volatile bool sync_pending;
+volatile bool sched_sync_pending;
 static uint64_t sync_generation;
 static uint32_t n_sync_stopped;
 static void (*sync_worker)(Capability *cap);
 
-static volatile bool shutting_down;
+volatile bool sched_shutting_down;
 static bool scheduler_started;
 static uint32_t n_in_ccall;             /* threads in safe foreign calls */
 static uint32_t n_idle_caps;            /* capabilities asleep with nothing to do */
@@ -124,12 +126,12 @@ static void setTaskCap(Task *task, Capability *cap)
 
 Task *myTask(void)
 {
-    return my_task;
+    return sched_my_task;
 }
 
 Capability *myCapability(void)
 {
-    Task *t = my_task;
+    Task *t = sched_my_task;
     return t != NULL ? t->cap : NULL;
 }
 
@@ -409,7 +411,7 @@ static Capability *switchToScheduler(enum SchedReturn why)
  * scheduler loop has other work first.  See Note [Direct hand-off]. */
 static inline StgTSO *takeHandoffTarget(Capability *cap)
 {
-    if (cap->run_queue_hd == END_TSO_QUEUE || sync_pending || shutting_down
+    if (cap->run_queue_hd == END_TSO_QUEUE || sched_sync_pending || sched_shutting_down
         || cap->inbox != END_TSO_QUEUE || cap->returning_tasks != NULL)
         return NULL;
     lockRunQueue(cap);
@@ -463,7 +465,7 @@ void yieldThread(void)
 
 Capability *blockCurrentThread(void (*after)(Capability *cap, void *arg), void *arg)
 {
-    Task *task = my_task;   /* read directly: nothing has switched yet (resumed() calls myTask) */
+    Task *task = sched_my_task;   /* read directly: nothing has switched yet (resumed() calls myTask) */
     Capability *cap = task->cap;
     StgTSO *tso = cap->current_tso;
     ASSERT(tso->why_blocked != NotBlocked);
@@ -511,7 +513,7 @@ void rts_safepoint(void)
     if (!cap->interrupt)
         return;
     cap->interrupt = false;
-    if (sync_pending || shutting_down || cap->run_queue_hd != END_TSO_QUEUE
+    if (sched_sync_pending || sched_shutting_down || cap->run_queue_hd != END_TSO_QUEUE
         || cap->inbox != END_TSO_QUEUE || cap->returning_tasks != NULL)
         yieldThread();
 }
@@ -522,7 +524,7 @@ void rts_safepoint(void)
 static void syncParticipate(Capability *cap)
 {
     pthread_mutex_lock(&sync_lock);
-    if (!sync_pending) {
+    if (!sched_sync_pending) {
         pthread_mutex_unlock(&sync_lock);
         return;
     }
@@ -534,7 +536,7 @@ static void syncParticipate(Capability *cap)
     if (worker != NULL)
         worker(cap);
     pthread_mutex_lock(&sync_lock);
-    while (sync_pending && sync_generation == gen)
+    while (sched_sync_pending && sync_generation == gen)
         pthread_cond_wait(&sync_cond, &sync_lock);
     pthread_mutex_unlock(&sync_lock);
     cap->interrupt = false;
@@ -544,12 +546,12 @@ void stopTheWorld(Capability *cap, void (*leader)(Capability *cap, void *arg),
                   void (*worker)(Capability *cap), void *arg)
 {
     pthread_mutex_lock(&sync_lock);
-    while (sync_pending) {              /* someone else got there first */
+    while (sched_sync_pending) {              /* someone else got there first */
         pthread_mutex_unlock(&sync_lock);
         syncParticipate(cap);
         pthread_mutex_lock(&sync_lock);
     }
-    sync_pending = true;
+    sched_sync_pending = true;
     sync_generation++;
     sync_worker = worker;
     n_sync_stopped = 0;
@@ -572,7 +574,7 @@ void stopTheWorld(Capability *cap, void (*leader)(Capability *cap, void *arg),
     leader(cap, arg);
 
     pthread_mutex_lock(&sync_lock);
-    sync_pending = false;
+    sched_sync_pending = false;
     pthread_cond_broadcast(&sync_cond);
     pthread_mutex_unlock(&sync_lock);
 }
@@ -650,7 +652,7 @@ static Task *newTask(bool is_worker)
 static bool workAvailable(Capability *cap)
 {
     if (cap->run_queue_hd != END_TSO_QUEUE || cap->inbox != END_TSO_QUEUE
-        || cap->returning_tasks != NULL || sync_pending || shutting_down)
+        || cap->returning_tasks != NULL || sched_sync_pending || sched_shutting_down)
         return true;
     for (uint32_t i = 0; i < n_capabilities; i++)
         if (capabilities[i]->n_run_queue > 0 && capabilities[i] != cap)
@@ -683,7 +685,7 @@ static StgTSO *stealWork(Capability *cap)
  * no capability lock. */
 static bool globallyDeadlocked(void)
 {
-    if (__atomic_load_n(&n_in_ccall, __ATOMIC_ACQUIRE) != 0 || sync_pending || shutting_down)
+    if (__atomic_load_n(&n_in_ccall, __ATOMIC_ACQUIRE) != 0 || sched_sync_pending || sched_shutting_down)
         return false;
     if (threadsAlive() == 0)
         return false;
@@ -714,7 +716,7 @@ static void idleWait(Capability *cap)
     }
     pthread_mutex_lock(&cap->lock);
     if (cap->run_queue_hd != END_TSO_QUEUE || cap->inbox != END_TSO_QUEUE
-        || cap->returning_tasks != NULL || sync_pending || shutting_down) {
+        || cap->returning_tasks != NULL || sched_sync_pending || sched_shutting_down) {
         pthread_mutex_unlock(&cap->lock);
         return;
     }
@@ -727,7 +729,7 @@ static void idleWait(Capability *cap)
 
     pthread_mutex_lock(&cap->lock);
     if (cap->run_queue_hd == END_TSO_QUEUE && cap->inbox == END_TSO_QUEUE
-        && cap->returning_tasks == NULL && !sync_pending && !shutting_down) {
+        && cap->returning_tasks == NULL && !sched_sync_pending && !sched_shutting_down) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_nsec += 10 * 1000 * 1000;
@@ -795,7 +797,7 @@ static void schedulerLoop(Task *task)
     for (;;) {
         Capability *cap = task->cap;
         pthread_mutex_lock(&cap->lock);
-        if (cap->returning_tasks != NULL || shutting_down) {
+        if (cap->returning_tasks != NULL || sched_shutting_down) {
             Task *r = cap->returning_tasks;
             if (r != NULL) {
                 cap->returning_tasks = r->next_returning;
@@ -810,7 +812,7 @@ static void schedulerLoop(Task *task)
         }
         pthread_mutex_unlock(&cap->lock);
 
-        if (sync_pending) {
+        if (sched_sync_pending) {
             syncParticipate(cap);
             continue;
         }
@@ -840,7 +842,7 @@ static void schedulerLoop(Task *task)
 static bool waitForCapability(Task *task)
 {
     pthread_mutex_lock(&spare_lock);
-    while (task->cap == NULL && !shutting_down) {
+    while (task->cap == NULL && !sched_shutting_down) {
         task->next_spare = spare_tasks;
         spare_tasks = task;
         pthread_cond_wait(&task->cond, &spare_lock);
@@ -883,7 +885,7 @@ static void taskMain(void *arg)
 static void *workerMain(void *arg)
 {
     Task *task = arg;
-    my_task = task;
+    sched_my_task = task;
     setTaskCap(task, task->cap);
     greenInitOSThread();
     GreenContext native;
@@ -1019,7 +1021,7 @@ void initScheduler(void)
     /* The calling OS thread: holds capability 0; its native stack is
      * thread 1; its scheduler loop gets a stack of its own. */
     Task *task = newTask(false);
-    my_task = task;
+    sched_my_task = task;
     greenInitOSThread();
     greenContextInitNative(&main_native_ctx);
     task->sched_ctx = greenContextNew(taskMain, task);
@@ -1047,7 +1049,7 @@ void exitScheduler(void)
     if (!scheduler_started)
         return;
     stopTimer();
-    shutting_down = true;
+    sched_shutting_down = true;
     Task *me = myTask();
     for (uint32_t i = 0; i < n_capabilities; i++) {
         Capability *c = capabilities[i];

@@ -18,6 +18,7 @@
 #include "FlightRecorder.h"
 #include "WatchTable.h"
 #include "sm/Storage.h"
+#include "GreenContext.h"
 
 /* The capability the calling green thread runs on (never inlined: it reads
  * thread-local state that changes when a green thread migrates). */
@@ -152,6 +153,80 @@ typedef struct Task_ {
 
 /* The calling OS thread's Task (NULL before initScheduler / on foreign threads). */
 Task *myTask(void) __attribute__((noinline));
+
+/* Note [Blocking on one capability]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * The MVar round trip at -N1 is put (wakes the other side), take (blocks,
+ * hands off to the thread just woken), over and over.  blockCurrentThread
+ * is a function level of its own (six register saves, their restores, the
+ * hand-off checks in the general form, `after` to store and test, the
+ * resume through resumed()).  blockOnOneCapability is the same decision
+ * made in the blocker's own frame, for the one case that needs none of
+ * that: one capability, no `after` (the MVar is already unlocked), no
+ * update frames to blackhole, the recorder's thread events off, the timer
+ * stamping blocked_since (Note [Blocked-since timestamps]), nothing for the
+ * scheduler loop to do first (no sync, no shutdown, no inbox message, no
+ * returning Task) and a run-queue head that already has a C stack.  Then it
+ * does exactly what blockCurrentThread + takeHandoffTarget + handoffTo do
+ * (pop the head, make it current, count the switch, leave the hand-off in
+ * the Task, switch) and, on resuming, what resumed() does when the thread
+ * that switched back to us blocked without an `after`: forget it.  Any
+ * other case takes blockCurrentThread, so recorder, watch, -DS and sync
+ * behave as before.  With one capability nobody else touches the run
+ * queue (Note [Run queue locking]), so there is no lock to take.
+ *
+ * The Task is read from sched_my_task before the switch (nothing has
+ * switched yet) and through myTask()'s call after it: the thread may
+ * resume on another OS thread (a safe foreign call hands the capability
+ * to another Task), and a thread-local address computed before the switch
+ * may be stale then. */
+extern __thread Task *sched_my_task;
+extern volatile bool sched_sync_pending, sched_shutting_down;
+void completeHandoff(void);
+extern volatile uint64_t timer_tick_ns;
+
+static inline __attribute__((always_inline))
+Capability *blockOnOneCapability(Capability *cap)
+{
+    StgTSO *tso = cap->current_tso;
+    StgTSO *next = cap->run_queue_hd;
+    uint64_t since = __atomic_load_n(&timer_tick_ns, __ATOMIC_RELAXED);
+    if (n_capabilities != 1 || next == END_TSO_QUEUE || next->ctx == NULL
+        || tso->upd_frames != 0 || since == 0 || traceEnabled(EVCAT_THREAD)
+        || sched_sync_pending || sched_shutting_down
+        || cap->inbox != END_TSO_QUEUE || cap->returning_tasks != NULL)
+        return blockCurrentThread(NULL, NULL);
+    Task *task = sched_my_task;
+    tso->blocked_since_ns = since;
+    task->block_after = NULL;
+    /* popRunQueue (Schedule.c), one capability: no lock */
+    StgTSO *rest = next->_link;
+    cap->run_queue_hd = rest;
+    if (rest != END_TSO_QUEUE)
+        rest->block_info.prev = END_TSO_QUEUE;
+    else
+        cap->run_queue_tl = END_TSO_QUEUE;
+    next->_link = END_TSO_QUEUE;
+    next->block_info.closure = END_TSO_QUEUE;
+    cap->n_run_queue--;
+    cap->current_tso = next;
+    /* handoffTo (Schedule.c) */
+    task->handoff_from = tso;
+    task->handoff_why = SchedBlock;
+    cap->n_threads_run++;
+    cap->n_handoffs++;
+    greenSwitchInline(tso->ctx, next->ctx);
+    /* resumed() (Schedule.c), its common case inline */
+    task = myTask();
+    StgTSO *prev = task->handoff_from;
+    if (prev != NULL) {
+        if (task->handoff_why == SchedBlock && task->block_after == NULL)
+            task->handoff_from = NULL;
+        else
+            completeHandoff();
+    }
+    return task->cap;
+}
 
 /* Start the scheduler: capabilities (RtsFlags -N), their OS threads, the
  * preemption timer (-C), and the calling native stack as thread 1 holding

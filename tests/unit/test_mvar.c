@@ -5,7 +5,8 @@
  * frame-slot entry points (rts_takeMVarRoot/rts_putMVarRoot) with the same
  * checks; blocking as a safe point; blocked_since_ns with and without the
  * timer's ticks; the queue node's inline nursery bump at block and
- * nursery boundaries.
+ * nursery boundaries; the one-capability blocking hand-off (ping-pong with
+ * and without a third runnable thread).
  *
  * mvar_matrix.sh runs it under -N1 and -N2 (orders are checked only on one
  * capability), small nurseries, -G3 and -DS.  Linked with librts_debug.
@@ -547,6 +548,72 @@ static void test_queue_node_blocks(void)
     block_with_words_left(NODE_W - 1, true);      /* the nursery is used up */
 }
 
+/* ---- Note [Blocking on one capability] (rts/Schedule.h) ---- */
+
+static long pp_rounds;
+static int pp_yields;
+
+/* The other side of the ping-pong: take from slot 0, put the same box back
+ * into slot 1, through the frame-slot entry points. */
+static void pp_ponger(void *arg)
+{
+    (void)arg;
+    RtsFrame f = rts_fork_frame();
+    for (long i = 0; i < pp_rounds; i++)
+        rts_putMVarRoot(f, 1, rts_takeMVarRoot(f, 0));
+}
+
+/* A third runnable thread, queued behind the ping-pong's hand-offs. */
+static void pp_yielder(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 200; i++) {
+        __atomic_fetch_add(&pp_yields, 1, __ATOMIC_RELAXED);
+        rts_yield();
+    }
+}
+
+/* Ping-pong through the root API: every blocking take is a direct
+ * hand-off (on one capability: the fused path, or blockCurrentThread when
+ * the timer has not stamped yet), each box comes back as sent; with a
+ * yielder in the run queue the hand-off still goes to the head and the
+ * yielder still runs; the last hand-off goes to a thread that blocked in
+ * rts_join (a block with an `after`, which the fused resume leaves to
+ * completeHandoff).  Every hundredth put follows a major GC, so the put
+ * finds its taker's TSO and STACK clean and takes the general path instead
+ * of Note [Putting to a lone taker]'s. */
+static void test_one_capability_block(void)
+{
+    for (int with_yielder = 0; with_yielder <= 1; with_yielder++) {
+        pp_rounds = 500;
+        pp_yields = 0;
+        RtsFrame f = rts_frame_push(2);
+        rts_set(f, 0, (StgClosure *)rts_newMVar());
+        rts_set(f, 1, (StgClosure *)rts_newMVar());
+        StgClosure *both[2] = { rts_get(f, 0), rts_get(f, 1) };
+        rts_ThreadId p = rts_fork_with(pp_ponger, NULL, 2, both);
+        rts_ThreadId y = with_yielder ? rts_fork_with(pp_yielder, NULL, 0, NULL) : p;
+        uint64_t handoffs0 = capabilityHandoffs(0);
+        for (long i = 0; i < pp_rounds; i++) {
+            if (i % 100 == 50)
+                rts_gc(true);   /* the waiting taker's TSO, STACK, MVar clean: the general put */
+            rts_putMVarRoot(f, 0, box((StgWord)i));
+            CHECK(unbox(rts_takeMVarRoot(f, 1)) == (StgWord)i);
+        }
+        if (one_cap())
+            /* all but two: the loop starts the ponger and sees it finish */
+            CHECK(capabilityHandoffs(0) - handoffs0 >= 2 * (uint64_t)pp_rounds - 2);
+        CHECK(rts_join(p));
+        if (with_yielder) {
+            CHECK(rts_join(y));
+            CHECK(pp_yields == 200);
+        }
+        CHECK(rts_isEmptyMVar((StgMVar *)rts_get(f, 0)));
+        CHECK(rts_isEmptyMVar((StgMVar *)rts_get(f, 1)));
+        rts_frame_pop(f);
+    }
+}
+
 static int mvar_main(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -561,6 +628,7 @@ static int mvar_main(int argc, char **argv)
     test_head_pop_barrier();
     test_clean_on_mut_list_check();
     test_queue_node_blocks();
+    test_one_capability_block();
     printf("test_mvar: all passed\n");
     return 0;
 }
