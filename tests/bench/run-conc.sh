@@ -8,8 +8,9 @@
 #   pipeline         the seed's pipeline over generated FDNS lines, 2 workers, depth 1, -N2 (lines/s)
 # Twins: tests/bench/{pingpong,forkjoin,bchan,pipeline}.{hs,go}; GHC builds
 # with -O2 -threaded -rtsopts and runs with runInUnboundThread.  Each figure
-# is the median of REPEAT runs.  Installs ghc, golang-go and the pipeline
-# twin's Haskell libraries when missing (apt-get install -y).  Prints a
+# is the median of REPEAT rounds, each running ours, GHC's and Go's in turn.
+# Installs ghc, golang-go and the pipeline twin's Haskell libraries when
+# missing (apt-get install -y).  Prints a
 # table with ratios and rewrites its own section of tests/bench/RESULTS.md
 # (between the conc markers) with the machine and the date.
 #
@@ -46,18 +47,34 @@ for t in pingpong forkjoin bchan pipeline; do
 done
 "$ex/pipeline/gen-fdns" "$LINES" > "$work/in.gz"
 
-# median CMD... : run REPEAT times, print the median of the number that the
-# last line matching "<name>: <number>" carries (ns/... or lines/s).
-median() {
+# one CMD...: run CMD once and print the number its last line matching
+# "<name>: <number>" carries (ns/... or lines/s).
+one() {
+    "$@" > "$work/out" 2>&1 || { echo "run-conc.sh: failed: $*" >&2; tail -n 5 "$work/out" >&2; exit 1; }
+    sed -n 's/^[a-z]*: \([0-9.]*\) ns\/.*/\1/p; s/^pipeline: .* \([0-9.]*\) lines\/s$/\1/p' "$work/out" \
+        | tail -n 1
+}
+
+# interleaved OURS GHC GO: run the three commands (shell functions) in turn,
+# REPEAT rounds, and print their three medians.  Alternating matters: on a
+# shared machine a noisy minute that falls on one program's runs alone
+# moved GHC's ping-pong from 83 to 146 ns between two runs (RESULTS.md,
+# session 3); taken in turns, the noise falls on all three alike.
+interleaved() {
+    : > "$work/runs.1"; : > "$work/runs.2"; : > "$work/runs.3"
     i=0
-    : > "$work/runs"
     while [ "$i" -lt "$REPEAT" ]; do
-        "$@" > "$work/out" 2>&1 || { echo "run-conc.sh: failed: $*" >&2; tail -n 5 "$work/out" >&2; exit 1; }
-        sed -n 's/^[a-z]*: \([0-9.]*\) ns\/.*/\1/p; s/^pipeline: .* \([0-9.]*\) lines\/s$/\1/p' "$work/out" \
-            | tail -n 1 >> "$work/runs"
+        k=1
+        for f in "$@"; do
+            v=$(one "$f") || exit 1
+            echo "$v" >> "$work/runs.$k"
+            k=$((k + 1))
+        done
         i=$((i + 1))
     done
-    sort -g "$work/runs" | sed -n "$(( (REPEAT + 1) / 2 ))p"
+    for k in 1 2 3; do
+        sort -g "$work/runs.$k" | sed -n "$(( (REPEAT + 1) / 2 ))p"
+    done | tr '\n' ' '
 }
 
 # Same output from all three pipelines, or the comparison means nothing.
@@ -67,23 +84,28 @@ GOMAXPROCS=2 "$work/pipeline-go" "$work/in.gz" .example.com 2 1 2>/dev/null | md
 cmp -s "$work/sum.ours" "$work/sum.hs" && cmp -s "$work/sum.ours" "$work/sum.go" \
     || { echo "run-conc.sh: the pipelines disagree on their output" >&2; exit 1; }
 
-echo "run-conc.sh: measuring (median of $REPEAT runs each)"
+echo "run-conc.sh: measuring (median of $REPEAT rounds, ours, GHC's and Go's in turn)"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-pp1=$(median "$ex/pingpong" 200000 +RTS -N1 -RTS)
-pp1_hs=$(median "$work/pingpong-hs" 200000 same +RTS -N1 -RTS)
-pp1_go=$(GOMAXPROCS=1 median "$work/pingpong-go" 200000)
-pp2=$(median "$ex/pingpong" 20000 +RTS -N2 -RTS)
-pp2_hs=$(median "$work/pingpong-hs" 20000 cross +RTS -N2 -RTS)
-pp2_go=$(GOMAXPROCS=2 median "$work/pingpong-go" 200000)
-fj=$(median "$ex/forkjoin" 100000 100000 +RTS -N1 -RTS)
-fj_hs=$(median "$work/forkjoin-hs" 100000 +RTS -N1 -RTS)
-fj_go=$(GOMAXPROCS=1 median "$work/forkjoin-go" 100000)
-bc=$(median "$ex/bchan-bench" 200000 4 4 1 +RTS -N1 -RTS)
-bc_hs=$(median "$work/bchan-hs" 200000 4 4 1 +RTS -N1 -RTS)
-bc_go=$(GOMAXPROCS=1 median "$work/bchan-go" 200000 4 4 1)
-pl=$(median "$ex/pipeline/pipeline" -w 2 -d 1 "$work/in.gz" +RTS -N2 -RTS)
-pl_hs=$(median "$work/pipeline-hs" "$work/in.gz" .example.com 2 1 +RTS -N2 -RTS)
-pl_go=$(GOMAXPROCS=2 median "$work/pipeline-go" "$work/in.gz" .example.com 2 1)
+pp1_ours() { "$ex/pingpong" 200000 +RTS -N1 -RTS; }
+pp1_ghc()  { "$work/pingpong-hs" 200000 same +RTS -N1 -RTS; }
+pp1_go()   { env GOMAXPROCS=1 "$work/pingpong-go" 200000; }
+pp2_ours() { "$ex/pingpong" 20000 +RTS -N2 -RTS; }
+pp2_ghc()  { "$work/pingpong-hs" 20000 cross +RTS -N2 -RTS; }
+pp2_go()   { env GOMAXPROCS=2 "$work/pingpong-go" 200000; }
+fj_ours()  { "$ex/forkjoin" 100000 100000 +RTS -N1 -RTS; }
+fj_ghc()   { "$work/forkjoin-hs" 100000 +RTS -N1 -RTS; }
+fj_go()    { env GOMAXPROCS=1 "$work/forkjoin-go" 100000; }
+bc_ours()  { "$ex/bchan-bench" 200000 4 4 1 +RTS -N1 -RTS; }
+bc_ghc()   { "$work/bchan-hs" 200000 4 4 1 +RTS -N1 -RTS; }
+bc_go()    { env GOMAXPROCS=1 "$work/bchan-go" 200000 4 4 1; }
+pl_ours()  { "$ex/pipeline/pipeline" -w 2 -d 1 "$work/in.gz" +RTS -N2 -RTS; }
+pl_ghc()   { "$work/pipeline-hs" "$work/in.gz" .example.com 2 1 +RTS -N2 -RTS; }
+pl_go()    { env GOMAXPROCS=2 "$work/pipeline-go" "$work/in.gz" .example.com 2 1; }
+m=$(interleaved pp1_ours pp1_ghc pp1_go) || exit 1; set -- $m; pp1=$1 pp1_hs=$2 pp1_go=$3
+m=$(interleaved pp2_ours pp2_ghc pp2_go) || exit 1; set -- $m; pp2=$1 pp2_hs=$2 pp2_go=$3
+m=$(interleaved fj_ours fj_ghc fj_go)    || exit 1; set -- $m; fj=$1 fj_hs=$2 fj_go=$3
+m=$(interleaved bc_ours bc_ghc bc_go)    || exit 1; set -- $m; bc=$1 bc_hs=$2 bc_go=$3
+m=$(interleaved pl_ours pl_ghc pl_go)    || exit 1; set -- $m; pl=$1 pl_hs=$2 pl_go=$3
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() {   # verdict RATIO OP LIMIT
@@ -109,7 +131,8 @@ versions="$(ghc --numeric-version | sed 's/^/GHC /'), $(go version | cut -d' ' -
     echo "<!-- conc:begin (written by tests/bench/run-conc.sh) -->"
     echo "## Concurrency (make bench-conc)"
     echo
-    echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $machine; $versions; median of $REPEAT runs;"
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $machine; $versions; median of $REPEAT rounds,"
+    echo "each round running ours, GHC's and Go's twin in turn;"
     echo "load average (1, 5, 15 min) $load_before before the runs, $load_after after."
     echo "Go's ping-pong and fork-join use unbuffered channels and goroutines; its BoundedChan"
     echo "twin is a buffered channel of the same depth."
