@@ -180,7 +180,14 @@ static void case_blackhole(void)
     rts_fork_with(owner, NULL, 1, &t);
     while (!slow_started)
         rts_yield();
-    rts_yield();                                   /* the owner pauses: t is claimed */
+    /* The owner claims t when it next pauses (its rts_yield).  On one
+     * capability our yield lets it run to that point; with -N2 it runs on
+     * the other capability's OS thread, which the kernel may not have run
+     * yet, so wait for the pause (bounded) instead of assuming it. */
+    uint64_t claim_deadline = now_ms() + 5000;
+    do
+        rts_yield();
+    while (type_of(rts_get(f, 0)) != BLACKHOLE && now_ms() < claim_deadline);
     t = rts_get(f, 0);
     CHECK(type_of(t) == BLACKHOLE, "the thunk under evaluation is blackholed (type %u)", type_of(t));
     CHECK(t->header.info == &stg_BLACKHOLE_info, "lazy blackholing makes stg_BLACKHOLE");
