@@ -543,9 +543,10 @@ static int cmd_bd(struct rtsdb_session *s, const char *args, void *state)
 
 /* ---- mut lists ---- */
 
-static bool show_mut_entry(AbiReader *r, uint64_t e, void *arg)
+static bool show_mut_entry(AbiReader *r, const DecMutEntry *me, void *arg)
 {
     struct list_walk *w = arg;
+    uint64_t e = me->entry;
     const struct rtsdb_api *api = w->pl->api;
     if (w->n++ >= MAX_SHOWN)
         return true;            /* counted, not shown */
@@ -593,7 +594,7 @@ static int cmd_mutlist(struct rtsdb_session *s, const char *args, void *state)
             api->printf(s, "cap %u, gen %u:\n", c, g);
             struct list_walk w = { pl, s, 0 };
             api->json_begin_array(s, "entries");
-            int n = dec_for_each_mut_entry(r, c, g, show_mut_entry, &w);
+            int n = dec_for_each_mut_entry(r, c, g, show_mut_entry, &w, NULL);
             api->json_end_array(s);
             if (n < 0)
                 api->printf(s, "    (unreadable)\n");

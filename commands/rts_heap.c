@@ -377,56 +377,40 @@ static void add_list(AbiReader *r, struct roots *rs, uint64_t first, const char 
     }
 }
 
+static bool add_mut_root(AbiReader *r, const DecMutEntry *e, void *rs)
+{
+    (void)r;
+    add_root(rs, e->entry, "mut list of cap %u gen %u", e->cap, e->gen);
+    return true;
+}
+
+/* The roots findptr's paths start from, each with what it is; capabilities,
+ * generations and mut lists through their decoders (rts/dbg/Decode.h). */
 static void collect_roots(AbiReader *r, struct roots *rs)
 {
     uint64_t end = hw_end_tso_queue(r);
-    uint32_t ncaps = 0, ng = hw_n_generations(r);
+    uint32_t ncaps = dec_n_capabilities(r), ng = hw_n_generations(r);
     char what[64];
-    hw_capability(r, 0, &ncaps);
     for (uint32_t i = 0; i < ncaps; i++) {
-        uint64_t cap = hw_capability(r, i, &ncaps), t = 0;
-        if (!cap) continue;
-        if (abi_get(r, cap, "Capability", "current_tso", &t) == 0) add_root(rs, t, "running thread of cap %u", i);
-        if (abi_get(r, cap, "Capability", "run_queue_hd", &t) == 0) {
-            snprintf(what, sizeof what, "run queue of cap %u", i);
-            add_list(r, rs, t, "StgTSO", "_link", end, what);
-        }
-        if (abi_get(r, cap, "Capability", "weak_ptr_list_hd", &t) == 0) {
-            snprintf(what, sizeof what, "weak list of cap %u", i);
-            add_list(r, rs, t, "StgWeak", "link", 0, what);
-        }
+        DecCap cap;
+        if (dec_cap(r, i, &cap) < 0) continue;
+        if (cap.current_tso) add_root(rs, cap.current_tso, "running thread of cap %u", i);
+        snprintf(what, sizeof what, "run queue of cap %u", i);
+        add_list(r, rs, cap.run_queue_hd, "StgTSO", "_link", end, what);
+        snprintf(what, sizeof what, "weak list of cap %u", i);
+        add_list(r, rs, cap.weak_ptr_list_hd, "StgWeak", "link", 0, what);
     }
     for (uint32_t g = 0; g < ng; g++) {
-        uint64_t gen = hw_generation(r, g), t = 0;
-        if (abi_get(r, gen, "generation", "threads", &t) == 0) {
-            snprintf(what, sizeof what, "thread list of gen %u", g);
-            add_list(r, rs, t, "StgTSO", "global_link", end, what);
-        }
-        if (abi_get(r, gen, "generation", "weak_ptr_list", &t) == 0) {
-            snprintf(what, sizeof what, "weak list of gen %u", g);
-            add_list(r, rs, t, "StgWeak", "link", 0, what);
-        }
+        DecGen gen;
+        if (dec_gen(r, g, &gen) < 0) continue;
+        snprintf(what, sizeof what, "thread list of gen %u", g);
+        add_list(r, rs, gen.threads, "StgTSO", "global_link", end, what);
+        snprintf(what, sizeof what, "weak list of gen %u", g);
+        add_list(r, rs, gen.weak_ptr_list, "StgWeak", "link", 0, what);
     }
-    /* mut lists */
-    for (uint32_t i = 0; i < ncaps; i++) {
-        uint64_t cap = hw_capability(r, i, &ncaps), lists = 0;
-        if (!cap || abi_get(r, cap, "Capability", "mut_lists", &lists) < 0 || !lists) continue;
-        for (uint32_t g = 1; g < ng; g++) {
-            uint64_t bd = 0;
-            if (abi_read(r, lists + 8ull * g, &bd, 8) < 0) continue;
-            for (unsigned nb = 0; bd && nb < 100000; nb++) {
-                uint64_t start = 0, free = 0;
-                if (abi_get(r, bd, "bdescr", "start", &start) < 0 || abi_get(r, bd, "bdescr", "free", &free) < 0 ||
-                    free < start || free - start > (1u << 24))
-                    break;
-                for (uint64_t e = start; e < free; e += 8) {
-                    uint64_t p = 0;
-                    if (abi_read(r, e, &p, 8) == 0) add_root(rs, p, "mut list of cap %u gen %u", i, g);
-                }
-                if (abi_get(r, bd, "bdescr", "link", &bd) < 0) break;
-            }
-        }
-    }
+    for (uint32_t i = 0; i < ncaps; i++)
+        for (uint32_t g = 1; g < ng; g++)
+            dec_for_each_mut_entry(r, i, g, add_mut_root, rs, NULL);
     /* the CAF list, when the table exports one */
     static const char *const caf_lists[] = { "caf_list", "revertible_caf_list", "dyn_caf_list" };
     for (size_t i = 0; i < sizeof caf_lists / sizeof caf_lists[0]; i++) {

@@ -176,34 +176,30 @@ static bool on_mut_list(Checker *k, uint64_t p, uint32_t gen)
 
 typedef void (*mut_entry_fn)(Checker *k, uint32_t cap, uint32_t gen, uint64_t slot, uint64_t entry);
 
+struct mut_walk { Checker *k; mut_entry_fn fn; };
+
+static bool mut_walk_entry(AbiReader *r, const DecMutEntry *e, void *arg)
+{
+    (void)r;
+    struct mut_walk *w = arg;
+    if (w->fn) w->fn(w->k, e->cap, e->gen, e->slot, e->entry);
+    return true;
+}
+
+/* Every entry of every mut list (dec_for_each_mut_entry); with fn, a block
+ * that is not a sane mut-list block is a violation.  Returns the count. */
 static unsigned long for_each_mut_entry(Checker *k, mut_entry_fn fn)
 {
     unsigned long n = 0;
-    uint32_t ncaps = 0, ng = hw_n_generations(k->r);
-    hw_capability(k->r, 0, &ncaps);
-    for (uint32_t i = 0; i < ncaps; i++) {
-        uint64_t cap = hw_capability(k->r, i, &ncaps), lists = 0;
-        if (!cap || abi_get(k->r, cap, "Capability", "mut_lists", &lists) < 0 || !lists) continue;
+    uint32_t ncaps = dec_n_capabilities(k->r), ng = hw_n_generations(k->r);
+    struct mut_walk w = { k, fn };
+    for (uint32_t i = 0; i < ncaps; i++)
         for (uint32_t g = 1; g < ng; g++) {
-            uint64_t bd = 0;
-            if (abi_read(k->r, lists + 8ull * g, &bd, 8) < 0) continue;
-            for (unsigned nb = 0; bd; nb++) {
-                uint64_t start = 0, free = 0;
-                if (nb > WALK_LIMIT / 1000 || abi_get(k->r, bd, "bdescr", "start", &start) < 0 ||
-                    abi_get(k->r, bd, "bdescr", "free", &free) < 0 || free < start || free - start > (1u << 24)) {
-                    if (fn) violation(k, 0, NULL, "mut list of cap %u gen %u: bad block 0x%" PRIx64, i, g, bd);
-                    break;
-                }
-                for (uint64_t e = start; e < free; e += 8) {
-                    uint64_t p = 0;
-                    if (abi_read(k->r, e, &p, 8) < 0) break;
-                    n++;
-                    if (fn) fn(k, i, g, e, p);
-                }
-                if (abi_get(k->r, bd, "bdescr", "link", &bd) < 0) break;
-            }
+            uint64_t bad = 0;
+            int got = dec_for_each_mut_entry(k->r, i, g, mut_walk_entry, &w, &bad);
+            if (got > 0) n += (unsigned long)got;
+            if (bad && fn) violation(k, 0, NULL, "mut list of cap %u gen %u: bad block 0x%" PRIx64, i, g, bad);
         }
-    }
     return n;
 }
 

@@ -496,36 +496,43 @@ int dec_cap(AbiReader *r, uint32_t i, DecCap *c)
 }
 
 int dec_for_each_mut_entry(AbiReader *r, uint32_t cap, uint32_t gen,
-                           bool (*cb)(AbiReader *r, uint64_t entry, void *arg), void *arg)
+                           bool (*cb)(AbiReader *r, const DecMutEntry *e, void *arg), void *arg,
+                           uint64_t *bad_block)
 {
     DecCap c;
     uint64_t lists = 0, bd = 0;
+    if (bad_block) *bad_block = 0;
     if (gen >= dec_n_generations(r) || dec_cap(r, cap, &c) < 0) return -1;
     if (abi_get(r, c.addr, "Capability", "mut_lists", &lists) < 0 || !lists) return -1;
     if (abi_read(r, lists + 8 * (uint64_t)gen, &bd, 8) < 0) return -1;
-    int n = 0;
-    for (int nb = 0; bd && nb < MAX_MUTLIST_BLOCKS; nb++) {
+    DecMutEntry e = { .cap = cap, .gen = gen };
+    int n = 0, nb = 0;
+    for (; bd && nb < MAX_MUTLIST_BLOCKS; nb++) {
+        AbiObject o;
         uint64_t start = 0, free = 0, link = 0;
-        if (abi_get(r, bd, "bdescr", "start", &start) < 0 || abi_get(r, bd, "bdescr", "free", &free) < 0)
+        abi_load(r, bd, "bdescr", &o);
+        if (abi_obj_get(&o, "start", &start) < 0 || abi_obj_get(&o, "free", &free) < 0
+            || free < start || free - start > (1u << 24)) {
+            if (bad_block) *bad_block = bd;
             break;
-        if (free < start || free - start > (1u << 24)) break;
-        for (uint64_t p = start; p < free; p += 8) {
-            uint64_t e;
-            if (abi_read(r, p, &e, 8) < 0) break;
-            n++;
-            if (!cb(r, e, arg)) return n;
         }
-        if (abi_get(r, bd, "bdescr", "link", &link) < 0 || link == bd) break;
+        for (e.slot = start; e.slot < free; e.slot += 8) {
+            if (abi_read(r, e.slot, &e.entry, 8) < 0) break;
+            n++;
+            if (!cb(r, &e, arg)) return n;
+        }
+        if (abi_obj_get(&o, "link", &link) < 0 || link == bd) break;
         bd = link;
     }
+    if (bd && nb == MAX_MUTLIST_BLOCKS && bad_block) *bad_block = bd;
     return n;
 }
 
-static bool mut_entry_is(AbiReader *r, uint64_t entry, void *arg)
+static bool mut_entry_is(AbiReader *r, const DecMutEntry *e, void *arg)
 {
     (void)r;
     uint64_t *want = arg;
-    if (entry != want[0]) return true;
+    if (e->entry != want[0]) return true;
     want[1] = 1;
     return false;
 }
@@ -535,7 +542,7 @@ bool dec_on_mut_list(AbiReader *r, uint64_t obj, uint32_t gen)
     uint32_t ncaps = dec_n_capabilities(r);
     for (uint32_t i = 0; i < ncaps; i++) {
         uint64_t want[2] = { obj, 0 };
-        dec_for_each_mut_entry(r, i, gen, mut_entry_is, want);
+        dec_for_each_mut_entry(r, i, gen, mut_entry_is, want, NULL);
         if (want[1]) return true;
     }
     return false;

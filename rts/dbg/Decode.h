@@ -146,10 +146,21 @@ typedef struct DecCap {
 uint32_t dec_n_capabilities(AbiReader *r);
 int dec_cap(AbiReader *r, uint32_t i, DecCap *c);
 
+/* One mut-list entry: its capability and generation, the slot it is
+ * stored in and the object it names. */
+typedef struct DecMutEntry {
+    uint32_t cap, gen;
+    uint64_t slot, entry;
+} DecMutEntry;
 /* Every entry of capability `cap`'s mut list for generation gen (bounded
- * walk); cb returns false to stop.  Returns the number visited or -1. */
+ * walk, one read per block); cb returns false to stop.  Returns the number
+ * visited or -1 when the list cannot be read.  *bad_block (may be NULL)
+ * gets the first block that is not a sane mut-list block (the walk stops
+ * there; the bound counts as one), or 0.  The one mut-list walker: the
+ * checker, findptr and rts mutlist all use it. */
 int dec_for_each_mut_entry(AbiReader *r, uint32_t cap, uint32_t gen,
-                           bool (*cb)(AbiReader *r, uint64_t entry, void *arg), void *arg);
+                           bool (*cb)(AbiReader *r, const DecMutEntry *e, void *arg), void *arg,
+                           uint64_t *bad_block);
 
 /* A weak pointer. */
 typedef struct DecWeak {
