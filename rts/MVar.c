@@ -56,15 +56,23 @@
 
 /* The roots slot that holds the value in flight of blocked thread tso.
  * See Note [Values in flight]. */
+static inline StgClosure **inflightSlotOrNull(const StgTSO *tso)
+{
+    StgWord *frame = tso->stackobj->sp;
+    if (frame[0] != (StgWord)&stg_roots_frame_info || frame[1] != INFLIGHT_SLOTS)
+        return NULL;
+    return (StgClosure **)&frame[ROOT_FRAME_HEADER_W + INFLIGHT_VALUE];
+}
+
 static inline StgClosure **inflightSlot(StgTSO *tso)
 {
-    StgStack *stack = tso->stackobj;
-    StgWord *frame = stack->sp;
-    if (frame[0] != (StgWord)&stg_roots_frame_info || frame[1] != INFLIGHT_SLOTS) {
+    StgClosure **slot = inflightSlotOrNull(tso);
+    if (!slot) {
+        StgWord *frame = tso->stackobj->sp;
         barf("MVar: blocked thread %u has no in-flight frame on top of its stack "
              "(sp %p holds %#lx)", (unsigned)tso->id, (void *)frame, (unsigned long)frame[0]);
     }
-    return (StgClosure **)&frame[ROOT_FRAME_HEADER_W + INFLIGHT_VALUE];
+    return slot;
 }
 
 /* PerformTake: hand `value` to the blocked thread tso (a taker or reader). */
@@ -644,29 +652,24 @@ static inline __attribute__((always_inline))
 bool putToLoneTaker(Capability *cap, StgMVar *mvar, StgClosure *value)
 {
     if (n_capabilities != 1 || mvar->header.info != &stg_MVAR_DIRTY_info
-        || mvar->value != END_TSO_QUEUE || watchActive()
-        || traceEnabled(EVCAT_MVAR) || traceEnabled(EVCAT_THREAD))
+        || mvar->value != END_TSO_QUEUE || traceEnabled(EVCAT_MVAR))
         return false;
     StgMVarTSOQueue *q = mvar->head;
     if (q == END_TSO_QUEUE || q->link != END_TSO_QUEUE || !queueNodeSane(mvar, q))
         return false;
     StgTSO *tso = q->tso;
-    if (tso->why_blocked != BlockedOnMVar || tso->cap != cap || !tso->dirty)
+    /* canWakeInline also rules out a watch (popHead's watchPop) */
+    if (tso->why_blocked != BlockedOnMVar || !canWakeInline(cap, tso) || !tso->dirty)
         return false;
-    StgStack *stack = tso->stackobj;
-    StgWord *frame = stack->sp;
-    if (frame[0] != (StgWord)&stg_roots_frame_info || frame[1] != INFLIGHT_SLOTS
-        || !(stack->dirty & STACK_DIRTY))
+    StgClosure **slot = inflightSlotOrNull(tso);
+    if (!slot || !(tso->stackobj->dirty & STACK_DIRTY))
         return false;
     if (cap->run_queue_tl != END_TSO_QUEUE && !cap->run_queue_tl->dirty)
         return false;
-    frame[ROOT_FRAME_HEADER_W + INFLIGHT_VALUE] = (StgWord)value;   /* performTake */
-    mvar->head = END_TSO_QUEUE;                                     /* popHead */
+    *slot = value;                                  /* performTake, the stack already dirty */
+    mvar->head = END_TSO_QUEUE;                     /* popHead of the only node */
     mvar->tail = END_TSO_QUEUE;
-    tso->_link = END_TSO_QUEUE;                                     /* wakeBlocked */
-    tso->block_info.closure = END_TSO_QUEUE;
-    tso->why_blocked = NotBlocked;
-    appendToRunQueue(cap, tso);
+    wakeInline(cap, tso);                           /* wakeBlocked; appendToRunQueue ends _link */
     return true;
 }
 

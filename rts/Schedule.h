@@ -79,19 +79,30 @@ static inline void appendToRunQueue(Capability *cap, StgTSO *tso)
  * is shared and the thread may belong to another capability), another
  * reason for blocking, the recorder or a watch on — is tryWakeupThread's.
  * The run queue stays the scheduler's: this header owns the inline code,
- * MVar.c only calls it. */
-static inline void tryWakeupThreadInline(Capability *cap, StgTSO *tso)
+ * MVar.c only calls it (canWakeInline and wakeInline also serve
+ * putToLoneTaker, which must know before it changes anything). */
+static inline bool canWakeInline(Capability *cap, const StgTSO *tso)
 {
     uint16_t why = tso->why_blocked;
-    if (n_capabilities == 1 && tso->cap == cap && tso->_link == END_TSO_QUEUE
+    return n_capabilities == 1 && tso->cap == cap
         && (why == BlockedOnMVar || why == BlockedOnMVarRead)
-        && !traceEnabled(EVCAT_THREAD) && !watchActive()) {
-        tso->block_info.closure = END_TSO_QUEUE;
-        tso->why_blocked = NotBlocked;
-        appendToRunQueue(cap, tso);
-        return;
-    }
-    tryWakeupThread(cap, tso);
+        && !traceEnabled(EVCAT_THREAD) && !watchActive();
+}
+
+/* The inline wake-up itself, once canWakeInline said yes. */
+static inline void wakeInline(Capability *cap, StgTSO *tso)
+{
+    tso->block_info.closure = END_TSO_QUEUE;
+    tso->why_blocked = NotBlocked;
+    appendToRunQueue(cap, tso);
+}
+
+static inline void tryWakeupThreadInline(Capability *cap, StgTSO *tso)
+{
+    if (tso->_link == END_TSO_QUEUE && canWakeInline(cap, tso))
+        wakeInline(cap, tso);
+    else
+        tryWakeupThread(cap, tso);
 }
 
 /* Closure spin lock (WHITEHOLE in the header), GHC's lockClosure: no-op
