@@ -1,7 +1,9 @@
 /* Threads.c — creating, labelling, finishing and joining green threads.
  *
  * See Threads.h.  The record table is a fixed array of hash chains keyed
- * by thread id, under one mutex; it holds only live threads.
+ * by thread id, under one mutex; it holds only live threads.  The records
+ * that threads are joining are also on the joined list, the only ones the
+ * GC must visit (Note [The joined list]).
  *
  * Must not depend on: the GC's internals, MVars, the debugger.
  */
@@ -23,6 +25,34 @@ StgThreadID next_thread_id = 1;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static ThreadRecord *table[TABLE_SIZE];
 static uint32_t n_alive;
+
+/* Note [The joined list]
+ * ~~~~~~~~~~~~~~~~~~~~~~~
+ * A record's joiners (threads blocked in rts_join) are GC roots.  The GC
+ * used to find them by scanning the whole table, 65,536 chains (512 KiB
+ * of pointers) per collection, whatever the number of threads: ~240,000
+ * instructions and the L2 cache's worth of misses, ~26 us of every minor
+ * GC of a two-thread program (ping-pong at -A64k: 86 ns per round trip
+ * against 60 at -A1m).  Records with joiners are now also linked on this
+ * list, under the table lock, from the first join to the thread's end, and
+ * markThreadRecords walks only it. */
+static ThreadRecord *joined_list;
+
+static void joinedAdd(ThreadRecord *r)
+{
+    r->joined_next = joined_list;
+    if (joined_list != NULL)
+        joined_list->joined_prev = &r->joined_next;
+    r->joined_prev = &joined_list;
+    joined_list = r;
+}
+
+static void joinedRemove(ThreadRecord *r)
+{
+    *r->joined_prev = r->joined_next;
+    if (r->joined_next != NULL)
+        r->joined_next->joined_prev = r->joined_prev;
+}
 
 static const char *const why_blocked_names[] = {
 #define RTS_WB_NAME(name, val) [val] = #name,
@@ -175,6 +205,8 @@ void threadFinished(Capability *cap, StgTSO *tso)
     if (r != NULL) {
         *slot = r->hash_next;
         joiners = r->joiners;
+        if (joiners != END_TSO_QUEUE)
+            joinedRemove(r);
         n_alive--;
     }
     pthread_mutex_unlock(&table_lock);
@@ -251,6 +283,8 @@ bool joinThread(StgThreadID id)
     }
     if (!me->dirty)
         dirty_TSO(me->cap, me);
+    if (r->joiners == END_TSO_QUEUE)
+        joinedAdd(r);
     me->_link = r->joiners;
     r->joiners = me;
     me->why_blocked = BlockedOnMsgThrowTo;
@@ -268,10 +302,8 @@ uint32_t threadsAlive(void)
 
 void markThreadRecords(void (*evac)(void *user, StgClosure **root), void *user)
 {
-    for (size_t i = 0; i < TABLE_SIZE; i++)
-        for (ThreadRecord *r = table[i]; r != NULL; r = r->hash_next)
-            if (r->joiners != END_TSO_QUEUE)
-                evac(user, (StgClosure **)&r->joiners);
+    for (ThreadRecord *r = joined_list; r != NULL; r = r->joined_next)
+        evac(user, (StgClosure **)&r->joiners);
 }
 
 void forEachThreadRecord(void (*fn)(ThreadRecord *r, void *user), void *user)

@@ -30,6 +30,8 @@ typedef struct ThreadRecord_ {
     uint32_t fork_frame_id;         /* root frame pushed by rts_fork_with (0: none) */
     uint32_t fork_frame_serial;
     struct ThreadRecord_ *hash_next;
+    struct ThreadRecord_ *joined_next;  /* on the joined list while joiners is not empty */
+    struct ThreadRecord_ **joined_prev;
 } ThreadRecord;
 
 /* Allocate a TSO and its STACK on cap, give it the next id and link it on
