@@ -332,6 +332,56 @@ static int case_gc(void)
     return 0;
 }
 
+/* ---- joiners: threads blocked in rts_join survive collections ----
+ * Their only root is the joined thread's record (Note [The joined list] in
+ * rts/Threads.c): every target gets JOINERS joiners, collections move
+ * them, and the targets end in an order unlike the one they were joined
+ * in, so records leave the joined list from its middle. */
+
+enum { JOIN_TARGETS = 8, JOINERS = 3 };
+static rts_ThreadId join_targets[JOIN_TARGETS];
+static volatile int joined_count;
+
+static void join_target(void *arg)
+{
+    RtsFrame in = rts_fork_frame();
+    rts_takeMVar((StgMVar *)rts_get(in, 0));            /* the gate */
+}
+
+static void joiner(void *arg)
+{
+    CHECK(rts_join(join_targets[(intptr_t)arg]));
+    __atomic_fetch_add(&joined_count, 1, __ATOMIC_RELAXED);
+}
+
+static int case_joiners(void)
+{
+    RtsFrame f = rts_frame_push(JOIN_TARGETS);
+    rts_ThreadId js[JOIN_TARGETS * JOINERS];
+    for (int i = 0; i < JOIN_TARGETS; i++) {
+        rts_set(f, (uint32_t)i, (StgClosure *)rts_newMVar());
+        StgClosure *gate[1] = { rts_get(f, (uint32_t)i) };
+        join_targets[i] = rts_fork_with(join_target, NULL, 1, gate);
+    }
+    for (int k = 0; k < JOIN_TARGETS * JOINERS; k++)
+        js[k] = rts_fork(joiner, (void *)(intptr_t)(k % JOIN_TARGETS));
+    for (int i = 0; i < 20; i++)
+        rts_yield();
+    rts_gc(false);
+    rts_gc(true);
+    static const int order[JOIN_TARGETS] = { 3, 0, 7, 5, 1, 6, 2, 4 };
+    for (int i = 0; i < JOIN_TARGETS; i++) {
+        rts_putMVar((StgMVar *)rts_get(f, (uint32_t)order[i]), rts_get(f, 0));
+        CHECK(rts_join(join_targets[order[i]]));
+        rts_gc(i % 2 == 0);
+    }
+    for (int k = 0; k < JOIN_TARGETS * JOINERS; k++)
+        CHECK(rts_join(js[k]));
+    CHECK(joined_count == JOIN_TARGETS * JOINERS);
+    rts_frame_pop(f);
+    return 0;
+}
+
 /* ---- deadlock: a join cycle, and a take on an empty MVar ---- */
 
 static rts_ThreadId main_id;
@@ -430,6 +480,8 @@ static const struct sched_case cases[] = {
     { "ccall",    case_ccall,    "-N2", 0, NULL, NULL },
     { "gc",       case_gc,       "-N1 -A64k", 0, NULL, NULL },
     { "gc",       case_gc,       "-N2 -A64k -DS", 0, NULL, NULL },
+    { "joiners",  case_joiners,  "-N1 -A64k -DS", 0, NULL, NULL },
+    { "joiners",  case_joiners,  "-N2 -A64k -DS", 0, NULL, NULL },
     { "deadlock", case_deadlock, "-N2", 3, "rts: deadlock:",
       "thread 2 (taker) blocked on MVar" },
     { "overflow", case_overflow, "-N1", 2, "rts: stack overflow in thread 2 (recurser)", NULL },
