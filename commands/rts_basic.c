@@ -41,19 +41,57 @@ static void json_verdicts(RtsPlugin *pl, struct rtsdb_session *s, const DecVerdi
     pl->api->json_end_array(s);
 }
 
-/* The reader and the address argument of a command that shows one
- * object; NULL after a one-line error. */
-static AbiReader *reader_at(RtsPlugin *pl, struct rtsdb_session *s, const char *args, uint64_t *p)
+/* Note [The commands' prologue]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * Every command here begins the same way, so the beginning is written
+ * once.  rts info, gens, weak and cafs take no argument: show_runtime
+ * opens the reader and calls the command's show function.  rts tso, mvar,
+ * closure and bd show one object that their argument names:
+ * show_one_object opens the reader, parses the argument (an address, or a
+ * thread for rts tso), makes the text output and calls the command's show
+ * function, which decodes the object with its shared decoder and prints it
+ * as text and as JSON.  Each failure is the command's one-line error and
+ * -1: the reader's and the parser's are printed where they arise, and a
+ * decoder's reason (put in why by the show function, which then returns
+ * -1) is printed as the decoder wrote it.  The cmd_* functions, by the
+ * command table at the end, only bind a command to its show function.
+ */
+
+/* Shows what the whole runtime holds (generations, weak lists, ...); 0, or
+ * -1 after a one-line error. */
+typedef int (*show_runtime_fn)(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r);
+
+/* A command without an argument (Note [The commands' prologue]). */
+static int show_runtime(RtsPlugin *pl, struct rtsdb_session *s, show_runtime_fn show)
 {
     AbiReader *r = rts_reader(pl, s);
-    return r && rts_parse_addr(pl, s, args, p) == 0 ? r : NULL;
+    return r ? show(pl, s, r) : -1;
 }
 
-/* A decoder's failure as the command's one-line error: -1. */
-static int decode_error(RtsPlugin *pl, struct rtsdb_session *s, const char *why)
+/* Parses a command's argument into an address: rts_parse_addr or
+ * rts_parse_tso. */
+typedef int (*parse_arg_fn)(RtsPlugin *pl, struct rtsdb_session *s, const char *arg, uint64_t *p);
+
+/* Decodes the object at p and shows it on out and as JSON; 0, or -1 with
+ * the decoder's one-line reason in why (nothing printed). */
+typedef int (*show_object_fn)(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r, uint64_t p,
+                              const DecodeOut *out, char *why, size_t whylen);
+
+/* A one-object command (Note [The commands' prologue]). */
+static int show_one_object(RtsPlugin *pl, struct rtsdb_session *s, const char *args, parse_arg_fn parse,
+                           show_object_fn show)
 {
-    pl->api->error(s, "%s", why);
-    return -1;
+    AbiReader *r = rts_reader(pl, s);
+    uint64_t p;
+    if (!r || parse(pl, s, args, &p) < 0)
+        return -1;
+    DecodeOut out = rts_out(pl, s);
+    char why[200];
+    if (show(pl, s, r, p, &out, why, sizeof why) < 0) {
+        pl->api->error(s, "%s", why);
+        return -1;
+    }
+    return 0;
 }
 
 /* Whether the generations are set up; false after a one-line error. */
@@ -178,14 +216,9 @@ static int show_gens(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r, const
     return 0;
 }
 
-static int cmd_info(struct rtsdb_session *s, const char *args, void *state)
+static int show_info(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r)
 {
-    (void)args;
-    RtsPlugin *pl = state;
     const struct rtsdb_api *api = pl->api;
-    AbiReader *r = rts_reader(pl, s);
-    if (!r)
-        return -1;
     api->printf(s, "debug-info ABI %u.%u at 0x%" PRIx64 ", runtime \"%s\"\n", r->abi_major, r->abi_minor,
                 r->header_addr, r->build_id);
     api->json_uint(s, "abi_major", r->abi_major);
@@ -205,12 +238,9 @@ static int cmd_info(struct rtsdb_session *s, const char *args, void *state)
     return 0;
 }
 
-static int cmd_gens(struct rtsdb_session *s, const char *args, void *state)
+static int show_all_gens(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r)
 {
-    (void)args;
-    RtsPlugin *pl = state;
-    AbiReader *r = rts_reader(pl, s);
-    return r ? show_gens(pl, s, r, "") : -1;
+    return show_gens(pl, s, r, "");
 }
 
 /* ---- threads ---- */
@@ -378,23 +408,17 @@ static int cmd_threads(struct rtsdb_session *s, const char *args, void *state)
     return 0;
 }
 
-static int cmd_tso(struct rtsdb_session *s, const char *args, void *state)
+static int show_tso(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r, uint64_t p, const DecodeOut *out,
+                    char *why, size_t whylen)
 {
-    RtsPlugin *pl = state;
     const struct rtsdb_api *api = pl->api;
-    AbiReader *r = rts_reader(pl, s);
-    uint64_t p;
-    if (!r || rts_parse_tso(pl, s, args, &p) < 0)
-        return -1;
     DecTSO t;
-    char why[200];
-    if (dec_tso(r, p, &t, why, sizeof why) < 0)
-        return decode_error(pl, s, why);
+    if (dec_tso(r, p, &t, why, whylen) < 0)
+        return -1;
     uint64_t now = target_now_ns(pl, s);
     DecVerdicts v;
     dec_tso_verdicts(r, &t, &v);
-    DecodeOut out = rts_out(pl, s);
-    dec_show_tso(r, &t, &v, &out, now);
+    dec_show_tso(r, &t, &v, out, now);
     json_thread(pl, s, r, &t, now);
     rts_json_addr(pl, s, "_link", t.link);
     rts_json_addr(pl, s, "global_link", t.global_link);
@@ -424,20 +448,14 @@ static void complete_threads(struct rtsdb_session *s, const char *text, void (*a
 
 /* ---- MVars, closures, blocks ---- */
 
-static int cmd_mvar(struct rtsdb_session *s, const char *args, void *state)
+static int show_mvar(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r, uint64_t p, const DecodeOut *out,
+                     char *why, size_t whylen)
 {
-    RtsPlugin *pl = state;
     const struct rtsdb_api *api = pl->api;
-    uint64_t p;
-    AbiReader *r = reader_at(pl, s, args, &p);
-    if (!r)
-        return -1;
     DecMVar m;
-    char why[200];
-    if (dec_mvar(r, p, &m, why, sizeof why) < 0)
-        return decode_error(pl, s, why);
-    DecodeOut out = rts_out(pl, s);
-    dec_show_mvar(r, &m, &out);
+    if (dec_mvar(r, p, &m, why, whylen) < 0)
+        return -1;
+    dec_show_mvar(r, &m, out);
     static const char *const ends[] = { "END", "cycle", "bad node", "too long" };
     rts_json_addr(pl, s, "mvar", m.addr);
     api->json_str(s, "gen", m.gen);
@@ -470,20 +488,15 @@ static int cmd_mvar(struct rtsdb_session *s, const char *args, void *state)
     return 0;
 }
 
-static int cmd_closure(struct rtsdb_session *s, const char *args, void *state)
+static int show_closure(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r, uint64_t p, const DecodeOut *out,
+                        char *why, size_t whylen)
 {
-    RtsPlugin *pl = state;
     const struct rtsdb_api *api = pl->api;
-    uint64_t p;
-    AbiReader *r = reader_at(pl, s, args, &p);
-    if (!r)
-        return -1;
     DecClosure c;
-    char why[200], gen[16];
-    if (dec_closure(r, p, &c, why, sizeof why) < 0)
-        return decode_error(pl, s, why);
-    DecodeOut out = rts_out(pl, s);
-    dec_show_closure(r, &c, &out);
+    char gen[16];
+    if (dec_closure(r, p, &c, why, whylen) < 0)
+        return -1;
+    dec_show_closure(r, &c, out);
     rts_json_addr(pl, s, "closure", p);
     api->json_str(s, "gen", dec_gen_suffix(r, p, gen, sizeof gen));
     rts_json_addr(pl, s, "info", c.info);
@@ -514,20 +527,14 @@ static int cmd_closure(struct rtsdb_session *s, const char *args, void *state)
     return 0;
 }
 
-static int cmd_bd(struct rtsdb_session *s, const char *args, void *state)
+static int show_bdescr(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r, uint64_t p, const DecodeOut *out,
+                       char *why, size_t whylen)
 {
-    RtsPlugin *pl = state;
     const struct rtsdb_api *api = pl->api;
-    uint64_t p;
-    AbiReader *r = reader_at(pl, s, args, &p);
-    if (!r)
-        return -1;
     DecBdescr b;
-    char why[200];
-    if (dec_bdescr(r, p, &b, why, sizeof why) < 0)
-        return decode_error(pl, s, why);
-    DecodeOut out = rts_out(pl, s);
-    dec_show_bdescr(&b, p, &out);
+    if (dec_bdescr(r, p, &b, why, whylen) < 0)
+        return -1;
+    dec_show_bdescr(&b, p, out);
     rts_json_addr(pl, s, "bdescr", b.bd);
     rts_json_addr(pl, s, "start", b.start);
     rts_json_addr(pl, s, "free", b.free);
@@ -687,14 +694,9 @@ static void show_weak_list(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r,
     api->json_end_object(s);
 }
 
-static int cmd_weak(struct rtsdb_session *s, const char *args, void *state)
+static int show_weak_lists(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r)
 {
-    (void)args;
-    RtsPlugin *pl = state;
     const struct rtsdb_api *api = pl->api;
-    AbiReader *r = rts_reader(pl, s);
-    if (!r)
-        return -1;
     if (!gens_ready(pl, s, r))
         return -1;
     api->json_begin_array(s, "weak_lists");
@@ -785,14 +787,9 @@ static void show_caf(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r, uint6
     api->json_end_object(s);
 }
 
-static int cmd_cafs(struct rtsdb_session *s, const char *args, void *state)
+static int show_cafs(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r)
 {
-    (void)args;
-    RtsPlugin *pl = state;
     const struct rtsdb_api *api = pl->api;
-    AbiReader *r = rts_reader(pl, s);
-    if (!r)
-        return -1;
     /* See Note [The CAF list global] */
     const AbiGlobal *g = NULL;
     for (size_t i = 0; !g && i < sizeof caf_list_names / sizeof caf_list_names[0]; i++)
@@ -833,6 +830,53 @@ static int cmd_cafs(struct rtsdb_session *s, const char *args, void *state)
     if (n == 0)
         api->printf(s, "  (none)\n");
     return 0;
+}
+
+/* ---- the commands, bound to their show functions (Note [The commands'
+ * prologue]) ---- */
+
+static int cmd_info(struct rtsdb_session *s, const char *args, void *pl)
+{
+    (void)args;
+    return show_runtime(pl, s, show_info);
+}
+
+static int cmd_gens(struct rtsdb_session *s, const char *args, void *pl)
+{
+    (void)args;
+    return show_runtime(pl, s, show_all_gens);
+}
+
+static int cmd_weak(struct rtsdb_session *s, const char *args, void *pl)
+{
+    (void)args;
+    return show_runtime(pl, s, show_weak_lists);
+}
+
+static int cmd_cafs(struct rtsdb_session *s, const char *args, void *pl)
+{
+    (void)args;
+    return show_runtime(pl, s, show_cafs);
+}
+
+static int cmd_tso(struct rtsdb_session *s, const char *args, void *pl)
+{
+    return show_one_object(pl, s, args, rts_parse_tso, show_tso);
+}
+
+static int cmd_mvar(struct rtsdb_session *s, const char *args, void *pl)
+{
+    return show_one_object(pl, s, args, rts_parse_addr, show_mvar);
+}
+
+static int cmd_closure(struct rtsdb_session *s, const char *args, void *pl)
+{
+    return show_one_object(pl, s, args, rts_parse_addr, show_closure);
+}
+
+static int cmd_bd(struct rtsdb_session *s, const char *args, void *pl)
+{
+    return show_one_object(pl, s, args, rts_parse_addr, show_bdescr);
 }
 
 /* ---- registration ---- */

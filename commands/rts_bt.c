@@ -196,22 +196,17 @@ static int cmd_bt(struct rtsdb_session *s, const char *args, void *state)
     RtsPlugin *pl = state;
     const struct rtsdb_api *api = pl->api;
     AbiReader *r = rts_reader(pl, s);
-    uint64_t tso = 0, id = 0;
+    uint64_t tso = 0;
     if (!r || rts_parse_tso(pl, s, args, &tso) < 0) return -1;
-    DecClosure c;
+    DecTSO t;
     char why[200];
-    if (dec_closure(r, tso, &c, why, sizeof why) < 0) {
-        api->error(s, "%s", why);
+    if (dec_tso(r, tso, &t, why, sizeof why) < 0) {
+        api->error(s, "%s.", why);
         return -1;
     }
-    if (c.forwarded || strcmp(c.type_name, "TSO") != 0) {
-        api->error(s, "0x%" PRIx64 " is not a TSO (%s).", tso, c.forwarded ? "a forwarding pointer" : c.it->name);
-        return -1;
-    }
-    abi_get(r, tso, "StgTSO", "id", &id);
     rts_json_addr(pl, s, "tso", tso);
-    api->json_uint(s, "id", id);
-    c_backtrace(pl, s, r, tso, id);
+    api->json_uint(s, "id", t.id);
+    c_backtrace(pl, s, r, tso, t.id);
     haskell_frames(pl, s, r, tso);
     return 0;
 }

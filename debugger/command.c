@@ -341,19 +341,41 @@ char *cmd_read_line(struct session *s, const char *prompt)
     return read_line_from(stdin);
 }
 
-/* Read lines up to "end" (nested define/commands/if/while blocks counted). */
-static int read_block(struct session *s, char ***lines_out, size_t *n_out)
+/* Is t (trimmed) a line that opens a block closed by its own "end"? */
+static bool opens_block(const char *t)
 {
+    return !strncmp(t, "while ", 6) || !strncmp(t, "if ", 3) || !strcmp(t, "commands") ||
+           !strncmp(t, "commands ", 9) || !strncmp(t, "define ", 7) || !strncmp(t, "document ", 9);
+}
+
+/* The next line of a body: from text (advanced past it) when reading an
+ * inline body, else from cmd_read_line.  NULL at the end. */
+static char *next_body_line(struct session *s, const char **text)
+{
+    if (!*text)
+        return cmd_read_line(s, ">");
+    if (!**text)
+        return NULL;
+    const char *e = strchr(*text, '\n');
+    size_t len = e ? (size_t)(e - *text) : strlen(*text);
+    char *line = strndup(*text, len);
+    *text = e ? e + 1 : *text + len;
+    return line;
+}
+
+int cmd_read_body(struct session *s, const char *text, char ***lines_out, size_t *n_out)
+{
+    const bool inline_body = text != NULL;
     char **lines = NULL;
     size_t n = 0;
     int nesting = 0;
     char *line;
-    while ((line = cmd_read_line(s, ">")) != NULL) {
+    while ((line = next_body_line(s, &text)) != NULL) {
         char *t = line;
         while (*t == ' ' || *t == '\t')
             t++;
         size_t tl = strlen(t);
-        while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
+        while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t' || t[tl - 1] == '\r'))
             t[--tl] = '\0';
         if (strcmp(t, "end") == 0 && nesting == 0) {
             free(line);
@@ -363,8 +385,7 @@ static int read_block(struct session *s, char ***lines_out, size_t *n_out)
         }
         if (strcmp(t, "end") == 0)
             nesting--;
-        else if (!strncmp(t, "while ", 6) || !strncmp(t, "if ", 3) || !strcmp(t, "commands") ||
-                 !strncmp(t, "commands ", 9) || !strncmp(t, "define ", 7) || !strncmp(t, "document ", 9))
+        else if (opens_block(t))
             nesting++;
         char **nl = realloc(lines, (n + 1) * sizeof *nl);
         if (!nl)
@@ -373,43 +394,23 @@ static int read_block(struct session *s, char ***lines_out, size_t *n_out)
         lines[n++] = strdup(t);
         free(line);
     }
+    if (inline_body) {          /* an inline body may leave out its "end" */
+        *lines_out = lines;
+        *n_out = n;
+        return 0;
+    }
     for (size_t i = 0; i < n; i++)
         free(lines[i]);
     free(lines);
     return -1;
 }
 
-/* Split "NAME\nbody\nbody\nend" typed as one -ex argument into a body. */
-static bool inline_block(const char *args, char ***lines_out, size_t *n_out)
+/* The inline body of a command typed as one argument ("NAME\nbody\nend"):
+ * what follows args' first newline, or NULL (read the body line by line). */
+static const char *inline_body(const char *args)
 {
     const char *nl = strchr(args, '\n');
-    if (!nl)
-        return false;
-    char **lines = NULL;
-    size_t n = 0;
-    const char *p = nl + 1;
-    while (*p) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        char *l = strndup(p, len);
-        char *t = l;
-        while (*t == ' ' || *t == '\t')
-            t++;
-        if (strcmp(t, "end") == 0) {
-            free(l);
-            break;
-        }
-        char **g = realloc(lines, (n + 1) * sizeof *g);
-        if (!g)
-            abort();
-        lines = g;
-        lines[n++] = strdup(t);
-        free(l);
-        p = e ? e + 1 : p + len;
-    }
-    *lines_out = lines;
-    *n_out = n;
-    return true;
+    return nl ? nl + 1 : NULL;
 }
 
 /* ---- user-defined commands ---- */
@@ -563,15 +564,13 @@ static int cmd_define(struct session *s, const char *args)
     }
     char **lines;
     size_t n;
-    if (!inline_block(args, &lines, &n)) {
-        if (s->interactive && !st->line_source)
-            out_printf(s, "Type commands for definition of \"%s\".\n"
-                          "End with a line saying just \"end\".\n", name);
-        if (read_block(s, &lines, &n) < 0) {
-            cmd_error(s, "define %s: end of input before \"end\"", name);
-            free(name);
-            return -1;
-        }
+    if (!inline_body(args) && s->interactive && !st->line_source)
+        out_printf(s, "Type commands for definition of \"%s\".\n"
+                      "End with a line saying just \"end\".\n", name);
+    if (cmd_read_body(s, inline_body(args), &lines, &n) < 0) {
+        cmd_error(s, "define %s: end of input before \"end\"", name);
+        free(name);
+        return -1;
     }
     struct user_command *old = find_user_command(s, name);
     struct user_command *uc = calloc(1, sizeof *uc);
@@ -615,7 +614,7 @@ static int cmd_document(struct session *s, const char *args)
     free(name);
     char **lines;
     size_t n;
-    if (!inline_block(args, &lines, &n) && read_block(s, &lines, &n) < 0) {
+    if (cmd_read_body(s, inline_body(args), &lines, &n) < 0) {
         cmd_error(s, "document: end of input before \"end\"");
         return -1;
     }

@@ -1,6 +1,7 @@
 /* frame.c — one line per frame, as gdb prints it.
  *
- * Offers frame_describe:
+ * Offers frame_describe, and frame0_describe (a thread's frame 0 without
+ * its "#0  " level, for stop reports and "info threads"):
  *   #0  evacuate (p=0x4200001000) at rts/sm/Evac.c:147
  *   #1  0x000055555555513d in copy_tag (p=0x7ffd..., n=3) at rts/sm/Evac.c:147
  *   #2  0x00007ffff7c29d90 in __libc_start_call_main () from /lib/x86_64-linux-gnu/libc.so.6
@@ -264,4 +265,22 @@ void frame_describe(struct symtab *st, const struct frame *f, char *buf, size_t 
         if (mod && !symtab_module_is_main(st, mod))
             put(&o, " from %s", symtab_module_path(mod));
     }
+}
+
+bool frame0_describe(struct symtab *st, pid_t tid, char *buf, size_t len)
+{
+    struct frame f;
+    if (!st || unwind_thread(st, tid, &f, 1) < 1)
+        return false;
+    char line[1024];
+    frame_describe(st, &f, line, sizeof line);
+    const char *p = line;
+    if (*p == '#') {                    /* drop the "#0  " level */
+        while (*p && *p != ' ')
+            p++;
+        while (*p == ' ')
+            p++;
+    }
+    snprintf(buf, len, "%s", p);
+    return true;
 }

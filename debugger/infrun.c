@@ -149,21 +149,8 @@ static addr_t thread_pc(struct session *s, pid_t tid)
 /* The frame line without its "#0  " prefix. */
 static void describe_frame0(struct session *s, pid_t tid, char *buf, size_t len)
 {
-    struct frame f;
-    if (s->symtab && unwind_thread(s->symtab, tid, &f, 1) >= 1) {
-        char tmp[1024];
-        frame_describe(s->symtab, &f, tmp, sizeof tmp);
-        const char *p = tmp;
-        if (p[0] == '#') {
-            while (*p && *p != ' ')
-                p++;
-            while (*p == ' ')
-                p++;
-        }
-        snprintf(buf, len, "%s", p);
-        return;
-    }
-    snprintf(buf, len, "0x%016llx in ?? ()", (unsigned long long)thread_pc(s, tid));
+    if (!frame0_describe(s->symtab, tid, buf, len))
+        snprintf(buf, len, "0x%016llx in ?? ()", (unsigned long long)thread_pc(s, tid));
 }
 
 void infrun_print_location(struct session *s, pid_t tid, bool print_frame)
@@ -465,6 +452,20 @@ bool infrun_condition_holds(struct session *s, struct breakpoint *bp)
     return value_as_int(&v) != 0;
 }
 
+/* Does this hit of bp stop the program?  Its condition holds, then the
+ * hit is counted, then its ignore count (if any) takes it instead. */
+bool infrun_hit_stops(struct session *s, struct breakpoint *bp)
+{
+    if (!infrun_condition_holds(s, bp))
+        return false;
+    bp->hits++;
+    if (bp->ignore_count > 0) {
+        bp->ignore_count--;
+        return false;
+    }
+    return true;
+}
+
 static struct breakpoint *reported_bp;     /* for commands lists */
 
 /* A page-protection fault set some watches' hit_pending: report them and
@@ -505,14 +506,7 @@ static enum outcome breakpoint_event(struct session *s, const struct stop_event 
     struct breakpoint *first = NULL;
     for (struct breakpoint *bp = bp_next_at(&ir->bps, NULL, pc); bp;
          bp = bp_next_at(&ir->bps, bp, pc)) {
-        if (bp->num < 0 || !infrun_condition_holds(s, bp))
-            continue;
-        bp->hits++;
-        if (bp->ignore_count > 0) {
-            bp->ignore_count--;
-            continue;
-        }
-        if (!first)
+        if (bp->num >= 0 && infrun_hit_stops(s, bp) && !first)
             first = bp;
     }
     if (!first)
@@ -886,6 +880,21 @@ static enum outcome step_once(struct session *s, bool over_calls)
     return o;
 }
 
+/* A stepping command steps until one step ends it.  step_result is
+ * the command's result for a step's outcome: 1 the program exited, -1 an
+ * error, 0 it stopped for another reason (reported); STEP_ON when the
+ * step just completed and stepping goes on. */
+#define STEP_ON 2
+static int step_result(enum outcome o)
+{
+    switch (o) {
+    case OUT_EXITED: return 1;
+    case OUT_ERROR: return -1;
+    case OUT_STOPPED: return 0;
+    default: return STEP_ON;
+    }
+}
+
 int infrun_stepi(struct session *s, int count, bool over_calls)
 {
     if (!target_can_run(s->target)) {
@@ -895,13 +904,9 @@ int infrun_stepi(struct session *s, int count, bool over_calls)
     pid_t tid = session_current_tid(s);
     addr_t start_pc = thread_pc(s, tid);
     for (int i = 0; i < count; i++) {
-        enum outcome o = step_once(s, over_calls);
-        if (o == OUT_EXITED)
-            return 1;
-        if (o == OUT_ERROR)
-            return -1;
-        if (o == OUT_STOPPED)
-            return 0;
+        int rc = step_result(step_once(s, over_calls));
+        if (rc != STEP_ON)
+            return rc;
     }
     print_step_location(s, tid, start_pc);
     return 0;
@@ -1032,13 +1037,9 @@ static int step_lines(struct session *s, bool past_only)
         return -1;
     }
     for (long n = 0; n < 1000000; n++) {
-        enum outcome o = step_once(s, true);
-        if (o == OUT_EXITED)
-            return 1;
-        if (o == OUT_ERROR)
-            return -1;
-        if (o == OUT_STOPPED)
-            return 0;
+        int rc = step_result(step_once(s, true));
+        if (rc != STEP_ON)
+            return rc;
         addr_t pc = thread_pc(s, tid);
         struct line_info li;
         if (!same_function(s, pc, start_pc)) {

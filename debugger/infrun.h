@@ -98,6 +98,10 @@ void infrun_print_location(struct session *s, pid_t tid, bool print_frame);
 /* Evaluate bp's condition in the selected thread: true when it has none,
  * holds, or cannot be evaluated (printed, and gdb stops then too). */
 bool infrun_condition_holds(struct session *s, struct breakpoint *bp);
+/* Does this hit of bp stop the program?  Its condition holds (as above),
+ * then the hit is counted (bp->hits), then a nonzero ignore count takes
+ * the hit instead (decremented; no stop), as gdb does. */
+bool infrun_hit_stops(struct session *s, struct breakpoint *bp);
 /* gdb's signal names and descriptions: "SIGSEGV", "Segmentation fault". */
 const char *infrun_signal_name(int sig, char *buf, size_t len);
 const char *infrun_signal_description(int sig);

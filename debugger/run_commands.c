@@ -380,60 +380,6 @@ static int cmd_condition(struct session *s, const char *args)
     return 0;
 }
 
-/* Body lines: from the same argument after a newline (-ex "commands 1\n..."),
- * else read up to "end" with cmd_read_line. */
-static int read_commands_body(struct session *s, const char *rest, char ***out, int *nout)
-{
-    char **lines = NULL;
-    int n = 0, nesting = 0;
-    const char *nl = strchr(rest, '\n');
-    const char *p = nl ? nl + 1 : NULL;
-    for (;;) {
-        char *line;
-        if (nl) {
-            if (!*p)
-                break;
-            const char *e = strchr(p, '\n');
-            size_t len = e ? (size_t)(e - p) : strlen(p);
-            line = strndup(p, len);
-            p = e ? e + 1 : p + len;
-        } else {
-            line = cmd_read_line(s, ">");
-            if (!line)
-                break;
-        }
-        char *t = (char *)skip_ws(line);
-        size_t tl = strlen(t);
-        while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t' || t[tl - 1] == '\r'))
-            t[--tl] = '\0';
-        if (strcmp(t, "end") == 0 && nesting == 0) {
-            free(line);
-            *out = lines;
-            *nout = n;
-            return 0;
-        }
-        if (strcmp(t, "end") == 0)
-            nesting--;
-        else if (!strncmp(t, "if ", 3) || !strncmp(t, "while ", 6))
-            nesting++;
-        char **g = realloc(lines, (size_t)(n + 1) * sizeof *g);
-        if (!g)
-            abort();
-        lines = g;
-        lines[n++] = strdup(t);
-        free(line);
-    }
-    if (nl) {           /* an inline body may omit its "end" */
-        *out = lines;
-        *nout = n;
-        return 0;
-    }
-    for (int i = 0; i < n; i++)
-        free(lines[i]);
-    free(lines);
-    return -1;
-}
-
 static int cmd_commands(struct session *s, const char *args)
 {
     struct infrun *ir = infrun_of(s);
@@ -452,12 +398,13 @@ static int cmd_commands(struct session *s, const char *args)
         return -1;
     }
     char **lines;
-    int n;
-    if (read_commands_body(s, p, &lines, &n) < 0) {
+    size_t n;
+    const char *nl = strchr(p, '\n');
+    if (cmd_read_body(s, nl ? nl + 1 : NULL, &lines, &n) < 0) {
         cmd_error(s, "commands %d: end of input before \"end\".", bp->num);
         return -1;
     }
-    bp_set_commands(bp, lines, n);
+    bp_set_commands(bp, lines, (int)n);
     return 0;
 }
 

@@ -53,6 +53,13 @@ void cmd_error(struct session *s, const char *fmt, ...) __attribute__((format(pr
  * "commands"): from the sourced file, the REPL (with prompt) or stdin.
  * Returns a malloc'd line without its newline, or NULL at end of input. */
 char *cmd_read_line(struct session *s, const char *prompt);
+/* The body of a multi-line command, up to its "end": the lines of text
+ * (an inline body typed as one -ex argument after a newline; its "end" may
+ * be left out) or, when text is NULL, lines read with cmd_read_line.
+ * Nested blocks (if, while, define, document, commands) count their own
+ * "end"; each line is trimmed of blanks.  0 with *lines_out malloc'd (each
+ * line too), or -1 at the end of input before "end". */
+int cmd_read_body(struct session *s, const char *text, char ***lines_out, size_t *n_out);
 /* The command being executed (or completed); NULL outside commands. */
 const struct command *cmd_current(struct session *s);
 

@@ -85,6 +85,8 @@ struct frame {
 int regno_from_dwarf(int dwarf_reg);
 /* Value of register regno (gdb order) in frame f's recovered registers. */
 uint64_t frame_reg(const struct frame *f, int regno);
+/* Set register regno (gdb numbering) of f's register set; out of range: nothing. */
+void frame_set_reg(struct frame *f, int regno, uint64_t v);
 /* "rax", "rip", ... for regno (gdb order); NULL if out of range. */
 const char *regno_name(int regno);
 /* gdb register number for "rax"/"rip"/"pc"/"sp"/"fp" (no '$'); -1 if none. */
@@ -104,6 +106,10 @@ int unwind_from_regs(struct symtab *st, const struct user_regs_struct *regs,
  * callers in the same machine frame print without an address, at the
  * line of their call ("#2  middle (m=0) at x.c:34"), as gdb does. */
 void frame_describe(struct symtab *st, const struct frame *f, char *buf, size_t len);
+/* Thread tid's frame 0 as frame_describe prints it, without the "#0  "
+ * level (as gdb's stop and "info threads" lines show it); false when the
+ * thread cannot be unwound (buf untouched). */
+bool frame0_describe(struct symtab *st, pid_t tid, char *buf, size_t len);
 
 /* ---- DWARF variables and types (for expressions) ---- */
 

@@ -57,6 +57,12 @@ uint64_t frame_reg(const struct frame *f, int regno)
     return v;
 }
 
+void frame_set_reg(struct frame *f, int regno, uint64_t v)
+{
+    if (f && regno >= 0 && regno < RD_NUM_REGS)
+        memcpy((char *)&f->regs + reg_offsets[regno], &v, sizeof v);
+}
+
 const char *regno_name(int regno)
 {
     return regno >= 0 && regno < RD_NUM_REGS ? reg_names[regno] : NULL;

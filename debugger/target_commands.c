@@ -36,20 +36,8 @@ static void thread_target_id(struct session *s, const struct rd_thread *th, char
 /* Frame 0 of a thread as gdb shows it after "#0  ". */
 static void thread_frame0(struct session *s, const struct rd_thread *th, char *buf, size_t len)
 {
-    struct frame f;
-    if (s->symtab && unwind_thread(s->symtab, th->tid, &f, 1) >= 1) {
-        char tmp[1024];
-        frame_describe(s->symtab, &f, tmp, sizeof tmp);
-        const char *p = tmp;
-        if (*p == '#') {                /* drop the "#0  " level */
-            while (*p && *p != ' ')
-                p++;
-            while (*p == ' ')
-                p++;
-        }
-        snprintf(buf, len, "%s", p);
+    if (frame0_describe(s->symtab, th->tid, buf, len))
         return;
-    }
     struct user_regs_struct regs;
     if (s->target->ops->get_regs(s->target, th->tid, &regs) == 0)
         snprintf(buf, len, "0x%016llx in ?? ()", (unsigned long long)regs.rip);

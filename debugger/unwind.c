@@ -235,20 +235,7 @@ static void fill_frame_regs(unw_cursor_t *cur, const struct user_regs_struct *re
         int dw = recoverable_regs[i];
         if (unw_get_reg(cur, dw, &v) != 0)
             continue;
-        int regno = regno_from_dwarf(dw);
-        static const size_t offs[] = {
-            offsetof(struct user_regs_struct, rax), offsetof(struct user_regs_struct, rbx),
-            offsetof(struct user_regs_struct, rcx), offsetof(struct user_regs_struct, rdx),
-            offsetof(struct user_regs_struct, rsi), offsetof(struct user_regs_struct, rdi),
-            offsetof(struct user_regs_struct, rbp), offsetof(struct user_regs_struct, rsp),
-            offsetof(struct user_regs_struct, r8), offsetof(struct user_regs_struct, r9),
-            offsetof(struct user_regs_struct, r10), offsetof(struct user_regs_struct, r11),
-            offsetof(struct user_regs_struct, r12), offsetof(struct user_regs_struct, r13),
-            offsetof(struct user_regs_struct, r14), offsetof(struct user_regs_struct, r15),
-            offsetof(struct user_regs_struct, rip),
-        };
-        uint64_t u = v;
-        memcpy((char *)&f->regs + offs[regno], &u, sizeof u);
+        frame_set_reg(f, regno_from_dwarf(dw), (uint64_t)v);
     }
     f->regs_valid = true;
 }

@@ -281,13 +281,8 @@ struct breakpoint *watch_report_hits(struct session *s, pid_t tid)
         format_value(s, w, w->old, oldv, sizeof oldv);
         format_value(s, w, now, newv, sizeof newv);
         memcpy(w->old, now, w->len);
-        if (!infrun_condition_holds(s, bp))
+        if (!infrun_hit_stops(s, bp))
             continue;
-        bp->hits++;
-        if (bp->ignore_count > 0) {
-            bp->ignore_count--;
-            continue;
-        }
         if (!first)
             first = bp;
         bool silent = bp->ncommands > 0 && strcmp(bp->commands[0], "silent") == 0;

@@ -295,10 +295,10 @@
 #define KIND_SIZE_OK_INT(sz)     KIND_SIZE_OK_UINT(sz)
 #define KIND_SIZE_OK_BOOL(sz)    ((sz) == 1)
 #define KIND_SIZE_OK_PTR(sz)     ((sz) == 8)
-#define KIND_SIZE_OK_CLOSURE(sz) ((sz) == 8)
-#define KIND_SIZE_OK_INFO(sz)    ((sz) == 8)
-#define KIND_SIZE_OK_BDESCR(sz)  ((sz) == 8)
-#define KIND_SIZE_OK_STRING(sz)  ((sz) == 8)
+#define KIND_SIZE_OK_CLOSURE     KIND_SIZE_OK_PTR
+#define KIND_SIZE_OK_INFO        KIND_SIZE_OK_PTR
+#define KIND_SIZE_OK_BDESCR      KIND_SIZE_OK_PTR
+#define KIND_SIZE_OK_STRING      KIND_SIZE_OK_PTR
 #define KIND_SIZE_OK_ARRAY(sz)   1
 #define KIND_SIZE_OK_STRUCT(sz)  1
 #define KIND_SIZE_OK_FUNC(sz)    1
@@ -308,10 +308,10 @@
 
 /* Pointer kinds: the member must be exactly a pointer to the declared type. */
 #define KIND_TYPE_OK_PTR(T, m, P)     __builtin_types_compatible_p(__typeof__(MEMBER(T, m)), P *)
-#define KIND_TYPE_OK_CLOSURE(T, m, P) __builtin_types_compatible_p(__typeof__(MEMBER(T, m)), P *)
-#define KIND_TYPE_OK_INFO(T, m, P)    __builtin_types_compatible_p(__typeof__(MEMBER(T, m)), P *)
-#define KIND_TYPE_OK_BDESCR(T, m, P)  __builtin_types_compatible_p(__typeof__(MEMBER(T, m)), P *)
-#define KIND_TYPE_OK_STRING(T, m, P)  __builtin_types_compatible_p(__typeof__(MEMBER(T, m)), P *)
+#define KIND_TYPE_OK_CLOSURE          KIND_TYPE_OK_PTR
+#define KIND_TYPE_OK_INFO             KIND_TYPE_OK_PTR
+#define KIND_TYPE_OK_BDESCR           KIND_TYPE_OK_PTR
+#define KIND_TYPE_OK_STRING           KIND_TYPE_OK_PTR
 /* Arrays: flexible or fixed arrays of the declared element type. */
 #define KIND_TYPE_OK_ARRAY(T, m, P)   __builtin_types_compatible_p(__typeof__(&MEMBER(T, m)[0]), P *)
 /* Integers: unsigned ones must be unsigned. */
@@ -421,14 +421,17 @@ static struct rts_dbg_info rts_dbg_infos[] = {
     RTS_DBG_INFOS(INFO_ENTRY)
 };
 
-#define CONST_CT(name_) { .group = (uint64_t)(uintptr_t)"closure_type", .name = (uint64_t)(uintptr_t)#name_, .value = name_ },
-#define CONST_WB(name_, v) { .group = (uint64_t)(uintptr_t)"why_blocked", .name = (uint64_t)(uintptr_t)#name_, .value = v },
-#define CONST_WN(name_, v) { .group = (uint64_t)(uintptr_t)"what_next", .name = (uint64_t)(uintptr_t)#name_, .value = v },
-#define CONST_BF(name_, v) { .group = (uint64_t)(uintptr_t)"block_flag", .name = (uint64_t)(uintptr_t)#name_, .value = v },
-#define CONST_GEO(name_) { .group = (uint64_t)(uintptr_t)"geometry", .name = (uint64_t)(uintptr_t)#name_, .value = (int64_t)(name_) },
-#define CONST_EV(name_, v) { .group = (uint64_t)(uintptr_t)"event", .name = (uint64_t)(uintptr_t)#name_, .value = v },
-#define CONST_EVCAT(name_, bit, str) { .group = (uint64_t)(uintptr_t)"event_category", .name = (uint64_t)(uintptr_t)str, .value = bit },
-#define CONST_INJ(e, name_, help) { .group = (uint64_t)(uintptr_t)"inject", .name = (uint64_t)(uintptr_t)name_, .value = e },
+/* One constant entry; every group below is a use of it. */
+#define CONSTANT(group_, name_, value_)                                               \
+    { .group = (uint64_t)(uintptr_t)(group_), .name = (uint64_t)(uintptr_t)(name_), .value = (int64_t)(value_) },
+#define CONST_CT(name_) CONSTANT("closure_type", #name_, name_)
+#define CONST_WB(name_, v) CONSTANT("why_blocked", #name_, v)
+#define CONST_WN(name_, v) CONSTANT("what_next", #name_, v)
+#define CONST_BF(name_, v) CONSTANT("block_flag", #name_, v)
+#define CONST_GEO(name_) CONSTANT("geometry", #name_, name_)
+#define CONST_EV(name_, v) CONSTANT("event", #name_, v)
+#define CONST_EVCAT(name_, bit, str) CONSTANT("event_category", str, bit)
+#define CONST_INJ(e, name_, help) CONSTANT("inject", name_, e)
 
 static const struct rts_dbg_constant rts_dbg_constants[] = {
     RTS_CLOSURE_TYPES(CONST_CT)
@@ -439,12 +442,12 @@ static const struct rts_dbg_constant rts_dbg_constants[] = {
     RTS_INJECT_BUGS(CONST_INJ)
     RTS_EVENT_TYPES(CONST_EV)
     RTS_EVENT_CATEGORIES(CONST_EVCAT)
-    { .group = (uint64_t)(uintptr_t)"watch_kind", .name = (uint64_t)(uintptr_t)"write", .value = RTS_WATCH_WRITE },
-    { .group = (uint64_t)(uintptr_t)"watch_kind", .name = (uint64_t)(uintptr_t)"evacuate", .value = RTS_WATCH_EVAC },
-    { .group = (uint64_t)(uintptr_t)"watch_kind", .name = (uint64_t)(uintptr_t)"free", .value = RTS_WATCH_FREE },
-    { .group = (uint64_t)(uintptr_t)"geometry", .name = (uint64_t)(uintptr_t)"FORWARDING_PTR_TAG", .value = 1 },
-    { .group = (uint64_t)(uintptr_t)"geometry", .name = (uint64_t)(uintptr_t)"END_OF_CAF_LIST", .value = (int64_t)(uintptr_t)END_OF_CAF_LIST },
-    { .group = (uint64_t)(uintptr_t)"event_mask", .name = (uint64_t)(uintptr_t)"EVCAT_ALL", .value = EVCAT_ALL },
+    CONSTANT("watch_kind", "write", RTS_WATCH_WRITE)
+    CONSTANT("watch_kind", "evacuate", RTS_WATCH_EVAC)
+    CONSTANT("watch_kind", "free", RTS_WATCH_FREE)
+    CONSTANT("geometry", "FORWARDING_PTR_TAG", 1)
+    CONSTANT("geometry", "END_OF_CAF_LIST", (uintptr_t)END_OF_CAF_LIST)
+    CONSTANT("event_mask", "EVCAT_ALL", EVCAT_ALL)
 };
 
 static const char rts_dbg_build_id[] = "rtsdb-rts " RTS_BUILD_ID;

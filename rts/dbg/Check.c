@@ -1,6 +1,11 @@
 /* Check.c — rts/sm/Sanity.c's checks over the ABI, reporting every
  * violation (Check.h).  The wording of each message is Sanity.c's, so a
- * line from `rts sanity` greps like the runtime's own -DS report. */
+ * line from `rts sanity` greps like the runtime's own -DS report.
+ *
+ * Objects are read through the shared walkers and decoders (HeapWalk.h,
+ * Decode.h: dec_tso, dec_weak, dec_gen, dec_walk_list,
+ * dec_for_each_mut_entry), one read per object, never field by field
+ * beside them.  Must not depend on: runtime headers (only the ABI table). */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,8 +57,11 @@ static void violation(Checker *k, uint64_t obj, const char *field, const char *f
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     if (obj) describe(k, obj, objdesc, sizeof objdesc);
-    snprintf(line, sizeof line, "%s%s%s%s%s", objdesc, field ? " field " : "", field ? field : "",
-             objdesc[0] ? ": " : "", what);
+    /* a field is one of obj's: without an object the message stands alone */
+    if (objdesc[0])
+        snprintf(line, sizeof line, "%s%s%s: %s", objdesc, field ? " field " : "", field ? field : "", what);
+    else
+        snprintf(line, sizeof line, "%s", what);
     k->st->reported++;
     k->report(k->ctx, line);
 }
@@ -95,8 +103,9 @@ static const char *clean_dirty(Checker *k, uint64_t p, int t)
         return info == k->bq_clean_info ? "clean" : "dirty";
     }
     if (t == k->t_tso) {
-        abi_get(k->r, p, "StgTSO", "dirty", &v);
-        return v ? "dirty" : "clean";
+        DecTSO tso;
+        char why[200];
+        return dec_tso(k->r, p, &tso, why, sizeof why) == 0 && tso.dirty ? "dirty" : "clean";
     }
     if (t == k->t_stack) {
         abi_get(k->r, p, "StgStack", "dirty", &v);
@@ -128,10 +137,11 @@ static const char *bad_pointer(Checker *k, uint64_t q)
     if (q == FILL_WORD) return "holds the 0xaa fill of freed memory (dangling pointer)";
     if (q & 7) return "is not word-aligned";
     if (in_heap(k, q)) {
-        uint64_t bd = abi_bdescr(k->r, q), start, free, flags, blocks;
-        if ((q & k->mblock_mask) < k->first_block_off ||
-            abi_get(k->r, bd, "bdescr", "start", &start) < 0 || abi_get(k->r, bd, "bdescr", "free", &free) < 0 ||
-            abi_get(k->r, bd, "bdescr", "flags", &flags) < 0 || abi_get(k->r, bd, "bdescr", "blocks", &blocks) < 0)
+        uint64_t start, free, flags, blocks;
+        AbiObject bd;
+        if ((q & k->mblock_mask) < k->first_block_off || abi_load(k->r, abi_bdescr(k->r, q), "bdescr", &bd) < 0 ||
+            abi_obj_get(&bd, "start", &start) < 0 || abi_obj_get(&bd, "free", &free) < 0 ||
+            abi_obj_get(&bd, "flags", &flags) < 0 || abi_obj_get(&bd, "blocks", &blocks) < 0)
             return "points into a megablock's descriptor area or uncommitted heap";
         if (free == UINT64_MAX || (flags & (uint64_t)k->bf_free)) return "points into a free block (dangling pointer)";
         if (blocks == 0) return "points into the middle of a block group";
@@ -247,35 +257,73 @@ static void check_field(void *ctx, uint64_t obj, uint64_t slot, uint64_t q, cons
     /* The remembered-set invariant (DESIGN §4.3). */
     int og = gen_at(k, obj), tg = gen_at(k, q);
     if (og > tg && tg >= 0) {
-        int t = type_at(k, obj);
-        const char *cd = t >= 0 ? clean_dirty(k, obj, t) : NULL;
-        if (!on_mut_list(k, obj, (uint32_t)og))
+        if (!on_mut_list(k, obj, (uint32_t)og)) {
             violation(k, obj, field, "old-to-young pointer (gen %d -> gen %d) but the object is not on the mut list of gen %d (missing write barrier)",
                       og, tg, og);
-        else if (cd && strcmp(cd, "clean") == 0)
+            return;
+        }
+        int t = type_at(k, obj);
+        const char *cd = t >= 0 ? clean_dirty(k, obj, t) : NULL;
+        if (cd && strcmp(cd, "clean") == 0)
             violation(k, obj, field, "old-to-young pointer (gen %d -> gen %d) from a CLEAN object", og, tg);
     }
 }
 
 /* ---- TSOs, MVar queues (checkTSO, checkBlockedOnMVar, checkMVarQueue) ---- */
 
+/* Is the thread blocked on an MVar (for a take/put or a read)? */
+static bool blocked_on_mvar(Checker *k, const DecTSO *t)
+{
+    return (int64_t)t->why_blocked == k->wb_mvar || (int64_t)t->why_blocked == k->wb_mvar_read;
+}
+
+/* Note [Checking a TSO field by field]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * A TSO is read once (dec_tso) and each of its fields that has a rule of
+ * its own gets one small check below, listed in tso_field_checks; a new
+ * field's rule is one more function and one more row.  (Every pointer
+ * field is also checked as a pointer by the heap walk: check_field.)
+ */
+typedef void (*tso_field_check)(Checker *k, const DecTSO *t);
+
+static void check_tso_why_blocked(Checker *k, const DecTSO *t)
+{
+    if (!abi_constant_name(k->r, "why_blocked", (int64_t)t->why_blocked))
+        violation(k, t->addr, "why_blocked", "invalid why_blocked %" PRIu64, t->why_blocked);
+}
+
+static void check_tso_link(Checker *k, const DecTSO *t)
+{
+    if (!t->link || t->link == k->end_tso_queue || bad_pointer(k, t->link)) return;
+    int lt = type_at(k, t->link);
+    if (lt != k->t_tso && lt != k->t_mvar_q)
+        violation(k, t->addr, "_link", "_link is a %s, not END_TSO_QUEUE, a TSO or an MVAR_TSO_QUEUE",
+                  type_name(k, (uint32_t)lt));
+}
+
+static void check_tso_stackobj(Checker *k, const DecTSO *t)
+{
+    if (!t->stackobj || bad_pointer(k, t->stackobj) || type_at(k, t->stackobj) != k->t_stack)
+        violation(k, t->addr, "stackobj", "stackobj is not a STACK");
+}
+
+static const tso_field_check tso_field_checks[] = {
+    check_tso_why_blocked,
+    check_tso_link,
+    check_tso_stackobj,
+};
+
+/* checkTSO: every rule of tso_field_checks on the TSO at tso. */
 static void check_tso(Checker *k, uint64_t tso)
 {
-    uint64_t wb = 0, link = 0, stack = 0, id = 0;
-    abi_get(k->r, tso, "StgTSO", "why_blocked", &wb);
-    abi_get(k->r, tso, "StgTSO", "_link", &link);
-    abi_get(k->r, tso, "StgTSO", "stackobj", &stack);
-    abi_get(k->r, tso, "StgTSO", "id", &id);
-    if (!abi_constant_name(k->r, "why_blocked", (int64_t)wb))
-        violation(k, tso, "why_blocked", "invalid why_blocked %" PRIu64, wb);
-    if (link && link != k->end_tso_queue && !bad_pointer(k, link)) {
-        int lt = type_at(k, link);
-        if (lt != k->t_tso && lt != k->t_mvar_q)
-            violation(k, tso, "_link", "_link is a %s, not END_TSO_QUEUE, a TSO or an MVAR_TSO_QUEUE",
-                      type_name(k, (uint32_t)lt));
+    DecTSO t;
+    char why[200];
+    if (dec_tso(k->r, tso, &t, why, sizeof why) < 0) {
+        violation(k, tso, NULL, "%s", why);
+        return;
     }
-    if (!stack || bad_pointer(k, stack) || type_at(k, stack) != k->t_stack)
-        violation(k, tso, "stackobj", "stackobj is not a STACK");
+    for (size_t i = 0; i < sizeof tso_field_checks / sizeof tso_field_checks[0]; i++)
+        tso_field_checks[i](k, &t);
 }
 
 static void queued(struct checked_mvar *m, uint64_t tso)
@@ -293,8 +341,11 @@ static void queued(struct checked_mvar *m, uint64_t tso)
 static void check_mvar_queue(Checker *k, uint64_t mvar, struct checked_mvar *m)
 {
     uint64_t q = 0, tail = 0, last = 0;
-    abi_get(k->r, mvar, "StgMVar", "head", &q);
-    abi_get(k->r, mvar, "StgMVar", "tail", &tail);
+    AbiObject mv;
+    if (abi_load(k->r, mvar, "StgMVar", &mv) == 0) {
+        abi_obj_get(&mv, "head", &q);
+        abi_obj_get(&mv, "tail", &tail);
+    }
     if (q == k->end_tso_queue) {
         if (tail != k->end_tso_queue)
             violation(k, mvar, "tail", "queue is empty (head is END_TSO_QUEUE) but tail is not");
@@ -302,7 +353,7 @@ static void check_mvar_queue(Checker *k, uint64_t mvar, struct checked_mvar *m)
     }
     for (uint32_t n = 0; q != k->end_tso_queue; n++) {
         const char *fname = last ? "link" : "head";
-        uint64_t from = last ? last : mvar, tso = 0, wb = 0, bi = 0, id = 0;
+        uint64_t from = last ? last : mvar, tso = 0;
         const char *why = bad_pointer(k, q);
         if (q == 0) why = "is NULL instead of END_TSO_QUEUE";
         if (why) {
@@ -315,23 +366,24 @@ static void check_mvar_queue(Checker *k, uint64_t mvar, struct checked_mvar *m)
                       type_name(k, (uint32_t)t));
             return;
         }
-        abi_get(k->r, q, "StgMVarTSOQueue", "tso", &tso);
-        if (!tso || bad_pointer(k, tso) || type_at(k, tso) != k->t_tso) {
+        AbiObject node;         /* the node, read once */
+        uint64_t next = 0;
+        if (abi_load(k->r, q, "StgMVarTSOQueue", &node) < 0 || abi_obj_get(&node, "link", &next) < 0) return;
+        abi_obj_get(&node, "tso", &tso);
+        DecTSO qt;
+        char twhy[200];
+        if (!tso || bad_pointer(k, tso) || type_at(k, tso) != k->t_tso ||
+            dec_tso(k->r, tso, &qt, twhy, sizeof twhy) < 0)
             violation(k, q, "tso", "MVar 0x%" PRIx64 " queue: node does not hold a TSO", mvar);
-        } else {
-            abi_get(k->r, tso, "StgTSO", "why_blocked", &wb);
-            abi_get(k->r, tso, "StgTSO", "block_info", &bi);
-            abi_get(k->r, tso, "StgTSO", "id", &id);
-            if ((int64_t)wb != k->wb_mvar && (int64_t)wb != k->wb_mvar_read)
-                violation(k, q, "tso", "MVar 0x%" PRIx64 " queue: TSO %" PRIu64 " is not blocked on an MVar (why_blocked %" PRIu64 ")",
-                          mvar, id, wb);
-            else if (bi != mvar)
-                violation(k, q, "tso", "MVar 0x%" PRIx64 " queue: TSO %" PRIu64 " has block_info 0x%" PRIx64 ", not this MVar",
-                          mvar, id, bi);
-        }
+        else if (!blocked_on_mvar(k, &qt))
+            violation(k, q, "tso", "MVar 0x%" PRIx64 " queue: TSO %" PRIu64 " is not blocked on an MVar (why_blocked %" PRIu64 ")",
+                      mvar, qt.id, qt.why_blocked);
+        else if (qt.block_info != mvar)
+            violation(k, q, "tso", "MVar 0x%" PRIx64 " queue: TSO %" PRIu64 " has block_info 0x%" PRIx64 ", not this MVar",
+                      mvar, qt.id, qt.block_info);
         queued(m, tso);
         last = q;
-        if (abi_get(k->r, q, "StgMVarTSOQueue", "link", &q) < 0) return;
+        q = next;
         if (n > 100000) {
             violation(k, mvar, "head", "queue does not end after %u nodes (cycle)", n);
             return;
@@ -364,30 +416,28 @@ static bool in_mvar_queue(Checker *k, uint64_t mvar, uint64_t tso)
     return false;
 }
 
-static void check_blocked_on_mvar(Checker *k, uint64_t tso)
+/* checkBlockedOnMVar: a thread blocked on an MVar is in its queue. */
+static void check_blocked_on_mvar(Checker *k, const DecTSO *t)
 {
-    uint64_t wb = 0, m = 0, link = 0, id = 0;
-    abi_get(k->r, tso, "StgTSO", "why_blocked", &wb);
-    if ((int64_t)wb != k->wb_mvar && (int64_t)wb != k->wb_mvar_read) return;
-    abi_get(k->r, tso, "StgTSO", "_link", &link);
-    if (link == k->end_tso_queue) return;       /* performed; MSG_TRY_WAKEUP on its way */
-    abi_get(k->r, tso, "StgTSO", "block_info", &m);
-    abi_get(k->r, tso, "StgTSO", "id", &id);
+    if (!blocked_on_mvar(k, t)) return;
+    if (t->link == k->end_tso_queue) return;    /* performed; MSG_TRY_WAKEUP on its way */
+    uint64_t m = t->block_info;
     const char *why = bad_pointer(k, m);
     if (!why && (m == 0 || !in_heap(k, m))) why = "is not a heap object";
     if (why) {
-        violation(k, tso, "block_info", "TSO %" PRIu64 " is blocked on an MVar but block_info 0x%" PRIx64 " %s", id, m, why);
+        violation(k, t->addr, "block_info", "TSO %" PRIu64 " is blocked on an MVar but block_info 0x%" PRIx64 " %s",
+                  t->id, m, why);
         return;
     }
-    int t = type_at(k, m);
-    if (t != k->t_mvar_clean && t != k->t_mvar_dirty) {
-        violation(k, tso, "block_info", "TSO %" PRIu64 " is blocked on an MVar but block_info is a %s", id,
-                  type_name(k, (uint32_t)t));
+    int mt = type_at(k, m);
+    if (mt != k->t_mvar_clean && mt != k->t_mvar_dirty) {
+        violation(k, t->addr, "block_info", "TSO %" PRIu64 " is blocked on an MVar but block_info is a %s", t->id,
+                  type_name(k, (uint32_t)mt));
         return;
     }
-    if (!in_mvar_queue(k, m, tso))
-        violation(k, tso, "block_info", "TSO %" PRIu64 " is blocked on MVar 0x%" PRIx64 " (queue node 0x%" PRIx64 ") but is not in its queue",
-                  id, m, link);
+    if (!in_mvar_queue(k, m, t->addr))
+        violation(k, t->addr, "block_info", "TSO %" PRIu64 " is blocked on MVar 0x%" PRIx64 " (queue node 0x%" PRIx64 ") but is not in its queue",
+                  t->id, m, t->link);
 }
 
 /* ---- the heap walk (checkHeapChain, checkLargeObjects, checkClosure) ---- */
@@ -447,60 +497,133 @@ static void walk_problem(void *ctx, AbiReader *r, uint64_t obj, uint64_t slot, c
 
 /* ---- thread and weak lists (checkThreadList, checkGenWeakPtrList) ---- */
 
-static void check_thread_list(Checker *k, uint32_t g, uint64_t gen)
+/* Note [Checking a list through dec_walk_list]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * The thread and weak lists are walked by the shared walker, dec_walk_list
+ * (bounded, Brent's cycle check), and each entry is decoded once, by
+ * dec_tso or dec_weak.  The checker judges every link before the walker
+ * follows it, in Sanity.c's words (bad_pointer): the head before the walk,
+ * and each entry's next link, from the decoded entry, in the callback,
+ * which stops the walk at a bad one.  So what the walker itself can still
+ * stop on is a cycle or the bound: the list "does not end".  A gen_list
+ * says what differs between the two lists.
+ */
+struct list_check;
+
+/* One kind of list a generation heads. */
+struct gen_list {
+    const char *what;                   /* "thread list", "weak list" */
+    const char *strct, *link;           /* the entries' struct and link field */
+    /* why p is not a sane link of this list, or NULL (its end included) */
+    const char *(*bad_link)(Checker *k, uint64_t p);
+    /* check the entry at p, give its next link; false stops the walk */
+    bool (*check_entry)(struct list_check *lc, uint64_t p, uint64_t *next);
+};
+
+struct list_check {
+    Checker *k;
+    uint32_t g;
+    const struct gen_list *list;
+};
+
+/* dec_walk_list's callback: the entry, then its next link. */
+static bool check_list_entry(AbiReader *r, uint64_t p, void *arg)
 {
-    uint64_t t = 0;
-    abi_get(k->r, gen, "generation", "threads", &t);
-    for (unsigned long n = 0; t != k->end_tso_queue; n++) {
-        const char *why = t ? bad_pointer(k, t) : "is NULL instead of END_TSO_QUEUE";
-        if (why || type_at(k, t) != k->t_tso) {
-            violation(k, 0, "threads", "thread list of gen %u: 0x%" PRIx64 " %s", g, t, why ? why : "is not a TSO");
-            return;
-        }
-        k->st->threads++;
-        uint64_t id = 0;
-        abi_get(k->r, t, "StgTSO", "id", &id);
-        int tg = gen_at(k, t);
-        if (tg != (int)g)
-            violation(k, t, "global_link", "TSO %" PRIu64 " is on the thread list of gen %u but lives in gen %d", id, g, tg);
-        check_blocked_on_mvar(k, t);
-        if (abi_get(k->r, t, "StgTSO", "global_link", &t) < 0 || n > WALK_LIMIT) {
-            violation(k, 0, "threads", "thread list of gen %u does not end", g);
-            return;
-        }
+    struct list_check *lc = arg;
+    uint64_t next = 0;
+    (void)r;
+    if (!lc->list->check_entry(lc, p, &next)) return false;
+    const char *bad = lc->list->bad_link(lc->k, next);
+    if (bad) {
+        violation(lc->k, 0, NULL, "%s of gen %u: 0x%" PRIx64 " %s", lc->list->what, lc->g, next, bad);
+        return false;
     }
+    return true;
 }
 
-static void check_weak_list(Checker *k, uint32_t g, uint64_t gen)
+/* Every entry of the list from head, ending at end (checkThreadList,
+ * checkGenWeakPtrList). */
+static void check_gen_list(Checker *k, uint32_t g, uint64_t head, uint64_t end, const struct gen_list *list)
 {
-    static const char *const fields[] = { "cfinalizers", "key", "value", "finalizer" };
-    uint64_t w = 0;
-    abi_get(k->r, gen, "generation", "weak_ptr_list", &w);
-    for (unsigned long n = 0; w; n++) {
-        const char *why = bad_pointer(k, w);
-        if (why || !in_heap(k, w)) {
-            violation(k, 0, "weak_ptr_list", "weak list of gen %u: 0x%" PRIx64 " %s", g, w, why ? why : "is not a heap object");
-            return;
-        }
-        k->st->weaks++;
-        int t = type_at(k, w), wg = gen_at(k, w);
-        if (t != k->t_weak && t != k->t_dead_weak)
-            violation(k, w, NULL, "on the weak list of gen %u but not a WEAK", g);
-        if (wg != (int)g)
-            violation(k, w, NULL, "on the weak list of gen %u but lives in gen %d", g, wg);
-        if (t == k->t_weak) {
-            for (int i = 0; i < 4; i++) {
-                const AbiField *f = abi_field(k->r, "StgWeak", fields[i]);
-                uint64_t v = 0;
-                if (f && abi_read_field(k->r, w, f, &v) == 0) check_field(k, w, w + f->offset, v, fields[i]);
-            }
-        }
-        if (abi_get(k->r, w, "StgWeak", "link", &w) < 0 || n > WALK_LIMIT) {
-            violation(k, 0, "weak_ptr_list", "weak list of gen %u does not end", g);
-            return;
-        }
+    const char *bad = list->bad_link(k, head);
+    if (bad) {
+        violation(k, 0, NULL, "%s of gen %u: 0x%" PRIx64 " %s", list->what, g, head, bad);
+        return;
     }
+    struct list_check lc = { k, g, list };
+    char problem[256];
+    dec_walk_list(k->r, head, list->strct, list->link, end, WALK_LIMIT, check_list_entry, &lc, problem,
+                  sizeof problem);
+    if (problem[0])
+        violation(k, 0, NULL, "%s of gen %u does not end: %s", list->what, g, problem);
 }
+
+static const char *bad_thread_link(Checker *k, uint64_t p)
+{
+    if (p == k->end_tso_queue) return NULL;
+    if (p == 0) return "is NULL instead of END_TSO_QUEUE";
+    const char *why = bad_pointer(k, p);
+    return why ? why : type_at(k, p) != k->t_tso ? "is not a TSO" : NULL;
+}
+
+/* A TSO on the thread list of its generation, blocked where it says. */
+static bool check_listed_thread(struct list_check *lc, uint64_t p, uint64_t *next)
+{
+    Checker *k = lc->k;
+    DecTSO t;
+    char why[200];
+    if (dec_tso(k->r, p, &t, why, sizeof why) < 0) {
+        violation(k, 0, NULL, "thread list of gen %u: %s", lc->g, why);
+        return false;
+    }
+    k->st->threads++;
+    int tg = gen_at(k, p);
+    if (tg != (int)lc->g)
+        violation(k, p, "global_link", "TSO %" PRIu64 " is on the thread list of gen %u but lives in gen %d", t.id,
+                  lc->g, tg);
+    check_blocked_on_mvar(k, &t);
+    *next = t.global_link;
+    return true;
+}
+
+static const struct gen_list thread_list = { "thread list", "StgTSO", "global_link", bad_thread_link,
+                                             check_listed_thread };
+
+static const char *bad_weak_link(Checker *k, uint64_t p)
+{
+    if (p == 0) return NULL;
+    const char *why = bad_pointer(k, p);
+    return why ? why : !in_heap(k, p) ? "is not a heap object" : NULL;
+}
+
+/* A WEAK or DEAD_WEAK on the weak list of its generation; a live one's
+ * fields are sane pointers. */
+static bool check_listed_weak(struct list_check *lc, uint64_t p, uint64_t *next)
+{
+    Checker *k = lc->k;
+    DecWeak w;
+    char why[200];
+    k->st->weaks++;
+    int wg = gen_at(k, p);
+    if (dec_weak(k->r, p, &w, why, sizeof why) < 0) {
+        /* its link is not a weak's link: the walk stops here */
+        violation(k, p, NULL, "on the weak list of gen %u but not a WEAK", lc->g);
+        return false;
+    }
+    if (wg != (int)lc->g)
+        violation(k, p, NULL, "on the weak list of gen %u but lives in gen %d", lc->g, wg);
+    if (!w.dead) {
+        /* check_field does not use the slot (0 here) */
+        check_field(k, p, 0, w.cfinalizers, "cfinalizers");
+        check_field(k, p, 0, w.key, "key");
+        check_field(k, p, 0, w.value, "value");
+        check_field(k, p, 0, w.finalizer, "finalizer");
+    }
+    *next = w.link;
+    return true;
+}
+
+static const struct gen_list weak_list = { "weak list", "StgWeak", "link", bad_weak_link, check_listed_weak };
 
 int check_heap(AbiReader *r, void (*report)(void *ctx, const char *line), void *ctx, unsigned long max_report,
                CheckStats *stats)
@@ -545,9 +668,13 @@ int check_heap(AbiReader *r, void (*report)(void *ctx, const char *line), void *
     hw_walk_heap(r, &v);
     uint32_t ng = hw_n_generations(r);
     for (uint32_t g = 0; g < ng; g++) {
-        uint64_t gen = hw_generation(r, g);
-        check_thread_list(&k, g, gen);
-        check_weak_list(&k, g, gen);
+        DecGen gen;
+        if (dec_gen(r, g, &gen) < 0) {
+            violation(&k, 0, NULL, "generation %u is unreadable", g);
+            continue;
+        }
+        check_gen_list(&k, g, gen.threads, k.end_tso_queue, &thread_list);
+        check_gen_list(&k, g, gen.weak_ptr_list, 0, &weak_list);
     }
     for (size_t i = 0; i < k.n_mvars; i++) free(k.mvars[i].tsos);
     free(k.mvars);

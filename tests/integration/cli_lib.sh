@@ -1,4 +1,8 @@
-# cli_lib.sh — helpers sourced by tests/integration/cli_*.sh.
+# cli_lib.sh — helpers sourced by tests/integration/cli_*.sh, and the
+# preamble every rtsdb test shares (infrun_lib.sh, plugin_lib.sh and the
+# symtab tests source it): $RTSDB and $DEBUGGEE (SKIP when rtsdb is not
+# built), a temporary directory $TMP removed at exit, a failure count with
+# fail/check_eq/same_file, and finish_test.
 # Needs top_srcdir and top_builddir (exported by make check).
 : "${top_srcdir:?}" "${top_builddir:?}"
 RTSDB="$top_builddir/debugger/rtsdb"
@@ -39,8 +43,14 @@ same_file() {
 # Addresses differ from run to run (ASLR off or not): mask them.
 mask() { sed -e 's/0x[0-9a-f]\{9,\}/0xADDR/g' -e 's/process [0-9]*/process PID/g'; }
 
+# The test's status: 0, or 1 after the failure count (and the output
+# named by LAST_OUT, when a test sets it).
 finish_test() {
     [ "$failures" -eq 0 ] && exit 0
     echo "$failures failure(s)"
+    if [ -n "${LAST_OUT:-}" ]; then
+        echo "---- last output ----"
+        cat "$LAST_OUT" 2>/dev/null
+    fi
     exit 1
 }

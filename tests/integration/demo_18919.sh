@@ -18,7 +18,7 @@ DEMO="$top_srcdir/examples/demos/mvar-18919.sh"
 DEMO_PROG="$top_builddir/tests/debuggee/demo_planted" sh "$DEMO" >"$TMP/planted" 2>&1
 st=$?
 LAST_OUT="$TMP/planted"
-[ $st -eq 0 ] || { echo "FAIL: the demo on the planted MVar: status $st"; failures=$((failures + 1)); }
+[ $st -eq 0 ] || fail "the demo on the planted MVar: status $st"
 compare "$TMP/planted" "$top_srcdir/tests/integration/demo_18919.expected"
 expect "$TMP/planted" "Saved corefile 18919.core"
 # the MVar decoded twice (live, core) with the broken head stated in words

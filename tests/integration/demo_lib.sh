@@ -30,8 +30,7 @@ mask() {
 compare() {
     mask <"$1" >"$TMP/masked"
     if ! diff -u "$2" "$TMP/masked" >"$TMP/diff"; then
-        echo "FAIL: transcript differs from $2 (masked):"
+        fail "transcript differs from $2 (masked):"
         cat "$TMP/diff"
-        failures=$((failures + 1))
     fi
 }

@@ -176,7 +176,7 @@ done
 BAD="rts mvar debug_mvar|rts mvar debug_full_mvar|rts threads|rts tso 2|rts tso 4|rts weak|rts mutlist|rts info|rts gens|\
 rts bd debug_mvar->head|rts closure debug_mvar->head|rts mvar 0xaaaaaaaaaaaaaaaa|rts tso 0xaaaaaaaaaaaaaaaa|\
 rts closure 0xaaaaaaaaaaaaaaaa|rts bd 0xaaaaaaaaaaaaaaaa|rts closure 0|rts closure 0x10|rts mvar debug_key|\
-rts tso #99|rts tso #x|rts tso|rts mvar nosuchvar|rts mutlist 7|rts threads -x|rts cafs"
+rts tso #99|rts tso #x|rts tso|rts mvar nosuchvar|rts mutlist 7|rts threads -x|rts cafs|rts sanity"
 corrupt_run() {   # corrupt_run OUT SETUP... : the commands after the setup writes
     out=$1
     shift
@@ -208,6 +208,8 @@ check "bad expression"           'nosuchvar' "$B"
 check "bad generation"           '^Usage: rts mutlist \[GEN\]' "$B"
 check "bad option"               '^Usage: rts threads \[-b\]' "$B"
 check "rts cafs"                 '^CAFs on dyn_caf_list:$' "$B"
+check "sanity: weak list cycle"  '^sanity: weak list of gen [01] does not end: the list has a cycle at 0x[0-9a-f]+$' "$B"
+check "sanity: bad queue head"   'field head: MVar 0x[0-9a-f]+ queue: 0xaaaaaaaaaaaaaaaa holds the 0xaa fill of freed memory \(dangling pointer\)$' "$B"
 # the same garbage on a core
 COMMANDS="$BAD"
 set_commands
@@ -215,14 +217,19 @@ run_rtsdb "$TMP/bad2" --core "$TMP/badcore" -ex 'echo END\n' "$PROG"
 grep -q '^END$' "$TMP/bad2" || fail "core of the corrupted state: the session did not go on"
 grep -q '^  verdict: queue node 0xaaaaaaaaaaaaaaaa' "$TMP/bad2" || fail "core of the corrupted state: no verdict"
 # the #18919 state: a CLEAN generation-1 MVar given a nursery value behind
-# the write barrier's back
-corrupt_run "$TMP/bad5" -ex 'set var debug_full_mvar->value = debug_young'
+# the write barrier's back; and a dangling weak-list link
+corrupt_run "$TMP/bad5" -ex 'set var debug_full_mvar->value = debug_young' \
+    -ex 'set var debug_weak->link = 0xaaaaaaaaaaaaaaaa'
 check "missing write barrier"    '^  verdict: clean MVar in generation 1 points at a generation-0 value \(value = 0x[0-9a-f]+\) and is not on a mut list: missing write barrier$' "$TMP/bad5"
+check "sanity: weak list link"   '^sanity: weak list of gen [01]: 0xaaaaaaaaaaaaaaaa holds the 0xaa fill of freed memory \(dangling pointer\)$' "$TMP/bad5"
+check "sanity: write barrier"    '^sanity: MVAR_CLEAN 0x[0-9a-f]+ \(gen 1, clean\) field value: old-to-young pointer \(gen 1 -> gen 0\) but the object is not on the mut list of gen 1 \(missing write barrier\)$' "$TMP/bad5"
 # a cycle in the MVar queue and in the thread list
 corrupt_run "$TMP/bad3" -ex 'set var debug_mvar->tail->link = debug_mvar->head' \
     -ex 'set var debug_mvar->head->tso->global_link = debug_mvar->head->tso'
 check "queue cycle"              '^  verdict: the queue has a cycle at 0x[0-9a-f]+$' "$TMP/bad3"
 check "thread list cycle"        '^verdict: the thread list has a cycle at TSO 0x[0-9a-f]+$' "$TMP/bad3"
+check "sanity: thread list cycle" '^sanity: thread list of gen [01] does not end: the list has a cycle at 0x[0-9a-f]+$' "$TMP/bad3"
+check "sanity: queue cycle"      'queue does not end after [0-9]+ nodes \(cycle\)$' "$TMP/bad3"
 # text scribbled over a TSO, as in the seed (JSON over *tso)
 corrupt_run "$TMP/bad4" -ex 'set var *(unsigned long *)debug_mvar->head->tso = 0x3a22706d61747365' \
     -ex 'set var debug_mvar->head->tso->id = 0x3235393230363122'

@@ -11,12 +11,8 @@
 #     says "inlined into frame N"; "bt full" lists an inlined function's
 #     locals under its own frame only; --json marks inlined frames.
 set -u
-TMP=$(mktemp -d /tmp/symtab_inline.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-RTSDB="$top_builddir/debugger/rtsdb"
-PROG="$top_builddir/tests/debuggee/symtab_inline"
-status=0
-fail() { echo "FAIL: $*"; status=1; }
+. "$top_srcdir/tests/integration/cli_lib.sh"
+PROG="$DEBUGGEE/symtab_inline"
 
 # shape FILE: "#N FUNC LINE [addr]" per frame — addresses and args masked.
 shape() {
@@ -94,4 +90,4 @@ for fn in leaf inner middle outer run_chain main; do
 done
 [ "$(grep -o '"inlined": *true' "$TMP/json.out" | wc -l)" -eq 3 ] \
     || { fail "--json bt: 3 inlined frames expected"; cat "$TMP/json.out"; }
-exit $status
+finish_test

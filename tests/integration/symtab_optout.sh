@@ -18,12 +18,8 @@
 # corrupted (fixed byte patterns) and rtsdb must answer every command
 # without crashing, errors on one line.
 set -u
-TMP=$(mktemp -d /tmp/symtab_optout.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-RTSDB="$top_builddir/debugger/rtsdb"
-PROG="$top_builddir/tests/debuggee/symtab_optout"
-status=0
-fail() { echo "FAIL: $*"; status=1; }
+. "$top_srcdir/tests/integration/cli_lib.sh"
+PROG="$DEBUGGEE/symtab_optout"
 
 # answers FILE: the lines that carry values and errors, addresses and
 # source positions masked (rtsdb's breakpoint line in leaf may differ).
@@ -207,4 +203,4 @@ if command -v readelf >/dev/null 2>&1; then
         echo "note: no .debug_loclists in $PROG; corruption check skipped"
     fi
 fi
-exit $status
+finish_test
