@@ -230,7 +230,7 @@ Capability *blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info
         }
         mvar->tail = q;
     }
-    if (!tso->dirty) dirty_TSO(cap, tso);
+    ASSERT(tso->dirty);     /* Note [Dirtying the thread about to run] in Schedule.h */
     tso->_link = (StgTSO *)q;
     tso->block_info.closure = (StgClosure *)mvar;
     tso->why_blocked = why;

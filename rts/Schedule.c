@@ -422,6 +422,7 @@ static inline StgTSO *takeHandoffTarget(Capability *cap)
     if (next != END_TSO_QUEUE && next->ctx != NULL) {
         popRunQueue(cap);
         cap->current_tso = next;
+        dirtyRunningThread(cap, next);  /* Note [Dirtying the thread about to run] */
     } else {
         next = NULL;
     }
@@ -622,6 +623,10 @@ void scheduleCollect(uint32_t collect_gen, bool force_major)
         return;
     }
     stopTheWorld(task->cap, gcLeader, gcWorkerThread, &req);
+    /* The calling thread goes on running without passing the scheduler:
+     * dirty it again (Note [Dirtying the thread about to run]). */
+    if (task->cap->current_tso != NULL)
+        dirtyRunningThread(task->cap, task->cap->current_tso);
 }
 
 /* This capability's nursery is used up: collect, with every capability's
@@ -834,6 +839,7 @@ static void schedulerLoop(Task *task)
         }
         tso->cap = cap;
         cap->interrupt = false;
+        dirtyRunningThread(cap, tso);   /* Note [Dirtying the thread about to run] */
         runThread(task, tso);
     }
 }
@@ -971,6 +977,7 @@ void *rts_safe_call(void *(*fn)(void *), void *arg)
     tso->why_blocked = NotBlocked;
     tso->cap = cap;
     cap->current_tso = tso;
+    dirtyRunningThread(cap, tso);       /* we may have GC'd: as GHC's resumeThread */
     pthread_mutex_unlock(&cap->lock);
     errno = saved_errno;
     return result;
@@ -1033,6 +1040,7 @@ void initScheduler(void)
     if (cap0->current_tso == NULL)
         barf("initScheduler: rts_init made no main thread");
     adoptMainThread(cap0->current_tso, &main_native_ctx);
+    dirtyRunningThread(cap0, cap0->current_tso);    /* it may have survived a GC already */
 
     for (uint32_t i = 1; i < n_capabilities; i++) {
         Task *w = newTask(true);

@@ -50,6 +50,38 @@ static inline void setTSOLink(Capability *cap, StgTSO *tso, StgTSO *target)
     tso->_link = target;
 }
 
+/* Note [Dirtying the thread about to run]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * As GHC's scheduler does (rts/Schedule.c, schedule(), at run_thread:
+ * dirty_TSO(cap,t); dirty_STACK(cap,t->stackobj); and resumeThread after a
+ * safe foreign call, "We might have GC'd, mark the TSO dirty again"), every
+ * path that starts or resumes running a thread marks its TSO and STACK
+ * dirty on the capability that runs it: the scheduler loop (runThread), the
+ * direct hand-off (takeHandoffTarget), the fused block on one capability
+ * (blockOnOneCapability), the return from a safe foreign call, and a
+ * collection made from the running thread itself (scheduleCollect).  The
+ * running thread's own writes to its TSO (blocking on an MVar: _link,
+ * block_info, why_blocked) then need no barrier, as in GHC's
+ * stg_takeMVarzh: blockOnMVar only ASSERTs it.  The cost is two tests per
+ * switch (a thread is recorded at most once per GC cycle): +4
+ * instructions per -N1 ping-pong round trip, net of the barrier dropped.
+ *
+ * Consequence that matters for GHC #18919: a thread's TSO sits on the mut
+ * list of the capability where it first ran after the last GC, while the
+ * queue node X it links behind when it blocks is recorded where it blocks.
+ * A thread that migrated in between has the two on different capabilities'
+ * mut lists, so two GC threads can reach its queue node at once (Note [Why
+ * the pipeline does not reach #18919 here] in examples/pipeline/pipeline.c).
+ */
+static inline __attribute__((always_inline))
+void dirtyRunningThread(Capability *cap, StgTSO *tso)
+{
+    if (__builtin_expect(!tso->dirty, 0))
+        dirty_TSO(cap, tso);
+    if (__builtin_expect(!(tso->stackobj->dirty & STACK_DIRTY), 0))
+        dirty_STACK(cap, tso->stackobj);
+}
+
 /* Put tso at the tail of cap's run queue (cap->lock held, or one
  * capability: Note [Run queue locking] in Schedule.c).  The scheduler's
  * own helper, here only so that tryWakeupThreadInline can use it. */
@@ -226,6 +258,7 @@ Capability *blockOnOneCapability(Capability *cap)
     task->handoff_why = SchedBlock;
     cap->n_threads_run++;
     cap->n_handoffs++;
+    dirtyRunningThread(cap, next);      /* Note [Dirtying the thread about to run] */
     greenSwitchInline(tso->ctx, next->ctx);
     /* resumed() (Schedule.c), its common case inline */
     task = myTask();

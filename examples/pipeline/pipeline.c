@@ -83,6 +83,57 @@
  * on another capability's mut list: a thread that ran on one capability
  * after the last GC and blocked on another.  Open question for the next
  * session: making mark_threads GHC's would take mvar-repro's route away.
+ *
+ * Session 4 made that route GHC's and measured it.  GHC's scheduler dirties
+ * the TSO and STACK of the thread it is about to run on the capability
+ * running it (rts/Schedule.c schedule(), run_thread: dirty_TSO(cap,t);
+ * dirty_STACK(cap,t->stackobj); resumeThread does it again after a safe
+ * call), and stg_takeMVarzh then writes CurrentTSO's _link/block_info with
+ * no barrier.  Ours dirtied the TSO when it blocked, on the blocking
+ * capability; now it does what GHC does (Note [Dirtying the thread about to
+ * run] in rts/Schedule.h).  The census, 1M lines (18919 seed),
+ * --inject=mvar-no-dirty -A64k -N2 -DS --gc-chaos=0, 5 runs each, load 6-9,
+ * 2026-11-23; "steals" are runs of a thread stolen from the other
+ * capability's run queue:
+ *
+ *                 minor GCs  >=3 queued  X Y Z  Y's TSO elsewhere  lost queue races  precondition  steals/runs
+ *   -w 4,  before   3137        486        13        1                 15                0          6062/22118
+ *   -w 4,  after    2974        500        13        1                 48                0          5792/21915
+ *   -w 16, before   3550       3380       971        7                 17                0          6193/22477
+ *   -w 16, after    3381       3226       810       11                 28                0          5854/22263
+ * and 3 runs each with --gc-chaos=1 instead:
+ *   -w 4,  before   1880        348        25        0                174                0          3630/13330
+ *   -w 4,  after    1870        292        24        0                157                0          3635/13330
+ *   -w 16, before   2036       1695       691        8                388           1 (pos 3+)      3517/13367
+ *   -w 16, after    2050       1695       718        8                374           3 (pos 3+)      3528/13416
+ * (no run caught: every precondition was 3+ nodes deep, promoted before
+ * putMVar reached it, as in session 3).
+ *
+ * tests/integration/pipeline_soak.sh (10 injected runs of 60 s at most,
+ * 20 without the injection), the same day, load 5-10:
+ *   before: caught 0/10, clean 20/20; with --gc-chaos=1: caught 0/10, clean 20/20
+ *   after:  caught 0/10, clean 20/20; with --gc-chaos=1: caught 0/10, clean 20/20
+ *
+ * Why it changes nothing here: threads do migrate (a quarter of all thread
+ * runs are steals), but the move must fall between a thread's *first* run
+ * after a GC (where its TSO is recorded) and its block on the read lock
+ * (where X is recorded).  At -A64k there are about 7 thread runs per minor
+ * GC, shared by 6 (-w 4) or 18 (-w 16) threads, so the run that records a
+ * worker's TSO is nearly always the run that ends in the block: 98-99% of
+ * the X Y Z above have Y's TSO on X's capability's list.  (A temporary
+ * count, one run each of -w 4 and -w 16, of the dirtyings that recorded an
+ * old TSO: scheduler loop 1178/1351, direct hand-off 204/245, return from a
+ * safe call 250/219.)  The seed's workers parsed JSON in Haskell, so GHC
+ * could preempt one mid-parse (the 20 ms timer, at a heap check) and push
+ * it to an idle capability (schedulePushWork) before it blocked: a second
+ * run in the same GC cycle, on another capability.  Ours parse a whole
+ * chunk in one safe foreign call, which returns to the capability it left
+ * (as GHC's resumeThread does) and has no safe point inside, so there is
+ * no second run to move.  Our balancing (an idle capability steals from a
+ * busy one's tail; GHC's busy capability pushes to idle ones) already
+ * moves threads often; making it GHC's push would not create that second
+ * run, so it was left alone.  The pipeline stays at 0/10 and
+ * examples/mvar-repro remains the demo's program.
  */
 
 #define LINES_PER_CHUNK 1000

@@ -436,4 +436,13 @@ void chaos_census_report(FILE *f)
     fprintf(f, "\ngc-chaos: the #18919 precondition (a CLEAN old MVar, head and tail as old, a "
             "younger interior node) %lu times, that node at queue position 1: %lu, 2: %lu, 3+: %lu\n",
             census.precondition, census.depth[0], census.depth[1], census.depth[2]);
+    /* How often threads changed capability: Y's TSO lands on another
+     * capability's mut list than X only if its thread moved between its
+     * first run after a GC and its block (Note [Dirtying the thread about to
+     * run] in rts/Schedule.h). */
+    fprintf(f, "gc-chaos: threads run / stolen per capability:");
+    for (uint32_t i = 0; i < n_capabilities; i++)
+        fprintf(f, " %u: %lu / %lu;", i, (unsigned long)capabilities[i]->n_threads_run,
+                (unsigned long)capabilities[i]->n_threads_stolen);
+    fprintf(f, "\n");
 }

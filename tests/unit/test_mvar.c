@@ -6,7 +6,8 @@
  * checks; blocking as a safe point; blocked_since_ns with and without the
  * timer's ticks; the queue node's inline nursery bump at block and
  * nursery boundaries; the one-capability blocking hand-off (ping-pong with
- * and without a third runnable thread).
+ * and without a third runnable thread); a thread runs with its TSO and
+ * STACK dirty (Note [Dirtying the thread about to run] in Schedule.h).
  *
  * mvar_matrix.sh runs it under -N1 and -N2 (orders are checked only on one
  * capability), small nurseries, -G3 and -DS.  Linked with librts_debug.
@@ -614,6 +615,59 @@ static void test_one_capability_block(void)
     }
 }
 
+/* Is p on cap's own mut list for p's generation? */
+static bool on_cap_mut_list(Capability *cap, const void *p)
+{
+    uint32_t g = Bdescr((StgPtr)p)->gen_no;
+    for (bdescr *bd = g > 0 ? cap->mut_lists[g] : NULL; bd != NULL; bd = bd->link)
+        for (StgPtr q = bd->start; q < bd->free; q++)
+            if ((const void *)*q == p)
+                return true;
+    return false;
+}
+
+static volatile int dr_ok = -1;
+
+/* Blocks on the MVar in its fork frame's slot 0; once woken, looks at its
+ * own TSO and STACK. */
+static void dr_taker(void *arg)
+{
+    (void)arg;
+    RtsFrame f = rts_fork_frame();
+    (void)rts_takeMVarRoot(f, 0);
+    Capability *cap = myCapability();
+    StgTSO *me = cap->current_tso;
+    dr_ok = me->dirty && (me->stackobj->dirty & STACK_DIRTY) && Bdescr((StgPtr)me)->gen_no > 0
+            && (!one_cap() || (on_cap_mut_list(cap, me) && on_cap_mut_list(cap, me->stackobj)));
+}
+
+/* Note [Dirtying the thread about to run] (rts/Schedule.h): a thread
+ * blocked across two major GCs has an old, CLEAN TSO; when it runs again
+ * its TSO and STACK are dirty, and on one capability recorded on the mut
+ * list of the capability running it — although nothing wrote its TSO when
+ * it was woken (the run queue was empty).  The thread calling rts_gc goes
+ * on running dirty too. */
+static void test_running_thread_dirty(void)
+{
+    RtsFrame f = rts_frame_push(1);
+    rts_set(f, 0, (StgClosure *)rts_newMVar());
+    StgClosure *mv = rts_get(f, 0);
+    dr_ok = -1;
+    rts_ThreadId t = rts_fork_with(dr_taker, NULL, 1, &mv);
+    while (((StgMVar *)rts_get(f, 0))->head == (StgMVarTSOQueue *)END_TSO_QUEUE)
+        rts_yield();
+    rts_gc(true);
+    rts_gc(true);
+    StgTSO *taker = ((StgMVar *)rts_get(f, 0))->head->tso;
+    CHECK(Bdescr((StgPtr)taker)->gen_no > 0 && !taker->dirty);
+    StgTSO *me = myCapability()->current_tso;
+    CHECK(me->dirty && (me->stackobj->dirty & STACK_DIRTY));
+    rts_putMVarRoot(f, 0, box(7));
+    CHECK(rts_join(t));
+    CHECK(dr_ok == 1);
+    rts_frame_pop(f);
+}
+
 static int mvar_main(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -629,6 +683,7 @@ static int mvar_main(int argc, char **argv)
     test_clean_on_mut_list_check();
     test_queue_node_blocks();
     test_one_capability_block();
+    test_running_thread_dirty();
     printf("test_mvar: all passed\n");
     return 0;
 }
