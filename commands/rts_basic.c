@@ -424,6 +424,7 @@ static int show_tso(RtsPlugin *pl, struct rtsdb_session *s, AbiReader *r, uint64
     rts_json_addr(pl, s, "global_link", t.global_link);
     rts_json_addr(pl, s, "stackobj", t.stackobj);
     rts_json_addr(pl, s, "bq", t.bq);
+    rts_json_addr(pl, s, "mvar_value", t.mvar_value);
     rts_json_addr(pl, s, "cap_addr", t.cap);
     rts_json_addr(pl, s, "ctx", t.ctx);
     rts_json_addr(pl, s, "block_info", t.block_info);

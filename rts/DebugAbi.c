@@ -123,6 +123,7 @@
     F(StgTSO, stackobj, "stackobj", CLOSURE, struct StgStack_)                       \
     F(StgTSO, block_info.closure, "block_info", CLOSURE, StgClosure)                 \
     F(StgTSO, bq, "bq", CLOSURE, struct StgBlockingQueue_)                           \
+    F(StgTSO, mvar_value, "mvar_value", CLOSURE, StgClosure)                         \
     F(StgTSO, what_next, "what_next", UINT, void)                                    \
     F(StgTSO, why_blocked, "why_blocked", UINT, void)                                \
     F(StgTSO, flags, "flags", UINT, void)                                            \

@@ -31,64 +31,71 @@
 
 #define MVAR_SIZEW       (sizeof(StgMVar) / sizeof(StgWord))
 #define MVAR_QUEUE_SIZEW (sizeof(StgMVarTSOQueue) / sizeof(StgWord))
+#define ROOT_FRAME_HEADER_W 3       /* info, n, prev_frame_id (Note [Root frames] in Roots.c) */
 
 /* Note [Values in flight]
  * ~~~~~~~~~~~~~~~~~~~~~~~
  * A thread blocked in putMVar still owns the value it wants to put, and a
  * thread blocked in takeMVar/readMVar is waiting for a value that its waker
  * hands over.  Both values must survive (and follow) garbage collections
- * that happen while the thread is blocked, so they live in a root slot of
- * the blocked thread's heap STACK: before blocking, the thread pushes a
- * ROOT_FRAME { info; n = 2; prev_frame_id; roots = { value, mvar } } (the
- * innermost frame, at stack->sp).  The waker finds that frame through
- * tso->stackobj->sp and reads (PerformPut) or writes (PerformTake) roots[0]
- * there, exactly as GHC's PerformTake/PerformPut write the blocked thread's
- * stack.  Writing into another thread's STACK needs the STACK write barrier
- * (dirty_STACK) because that STACK may be old and the value young.
- * roots[1] keeps the MVar itself, so the blocked caller can return without
- * holding a raw pointer across the block.
+ * that happen while the thread is blocked, so they live in the blocked
+ * thread's TSO, in tso->mvar_value (END_TSO_QUEUE whenever the thread is
+ * not in the middle of a blocking MVar operation):
+ *   - a putter stores its value there itself, in blockOnMVar, as it
+ *     enqueues (its own TSO, dirtied first like the other fields it sets);
+ *     its waker (a take) reads it (PerformPut) and moves it into the MVar;
+ *   - a taker or reader blocks with END_TSO_QUEUE there; its waker (a put)
+ *     stores the value (PerformTake);
+ *   - the woken thread, once it runs again, reads the field (a taker its
+ *     value) and clears it to END_TSO_QUEUE, so nothing is retained.
+ * GHC writes the same values into the blocked thread's stack; a TSO field
+ * is cheaper here than the root frame on our heap STACK that held them
+ * until session 4 (no push, no pop, no frame to find and check: the -N1
+ * ping-pong went from 566 to 495 instructions per round trip).
+ * Why it is safe:
+ *   - GC: mvar_value is one of the TSO's pointer fields, evacuated by
+ *     scavengeTSO and seen by the sanity checker and the debugger's heap
+ *     walker like the others.  The MVar need not be rooted while blocked:
+ *     block_info names it until the wake-up, and nothing reads it after.
+ *   - Barrier: the waker's store goes into another thread's TSO, which may
+ *     be old and clean while the value is young, so performTake dirties it
+ *     first (dirty_TSO, as GHC's PerformTake dirties the STACK).
+ *   - -N2: the waker writes (or reads) the field holding the MVar's lock,
+ *     between popping the thread off the queue and waking it; the blocked
+ *     thread wrote its own field before the MVar was unlocked
+ *     (unlockMVarAfterBlock), and reads it only after the wake-up, which
+ *     reaches it through the MVar lock and the wake-up message.
+ * Only the rare path into blocking that passes a safe point first
+ * (blockSlowly, Note [Blocking is a safe point]) roots the MVar and value
+ * in an ordinary root frame, popped before the thread blocks.
  */
-#define INFLIGHT_VALUE 0
-#define INFLIGHT_MVAR  1
-#define INFLIGHT_SLOTS 2
-#define ROOT_FRAME_HEADER_W 3       /* info, n, prev_frame_id (Note [Root frames] in Roots.c) */
-#define INFLIGHT_FRAME_W (ROOT_FRAME_HEADER_W + INFLIGHT_SLOTS)
 
-/* The roots slot that holds the value in flight of blocked thread tso.
- * See Note [Values in flight]. */
-static inline StgClosure **inflightSlotOrNull(const StgTSO *tso)
-{
-    StgWord *frame = tso->stackobj->sp;
-    if (frame[0] != (StgWord)&stg_roots_frame_info || frame[1] != INFLIGHT_SLOTS)
-        return NULL;
-    return (StgClosure **)&frame[ROOT_FRAME_HEADER_W + INFLIGHT_VALUE];
-}
-
-static inline StgClosure **inflightSlot(StgTSO *tso)
-{
-    StgClosure **slot = inflightSlotOrNull(tso);
-    if (!slot) {
-        StgWord *frame = tso->stackobj->sp;
-        barf("MVar: blocked thread %u has no in-flight frame on top of its stack "
-             "(sp %p holds %#lx)", (unsigned)tso->id, (void *)frame, (unsigned long)frame[0]);
-    }
-    return slot;
-}
-
-/* PerformTake: hand `value` to the blocked thread tso (a taker or reader). */
+/* PerformTake: hand `value` to the blocked thread tso (a taker or reader):
+ * a store into another thread's TSO, behind the TSO write barrier. */
 static inline void performTake(Capability *cap, StgTSO *tso, StgClosure *value)
 {
-    StgStack *stack = tso->stackobj;
-    *inflightSlot(tso) = value;
-    if (!(stack->dirty & STACK_DIRTY)) {
-        dirty_STACK(cap, stack);
-    }
+    ASSERT(tso->mvar_value == END_TSO_QUEUE);
+    if (!tso->dirty)
+        dirty_TSO(cap, tso);
+    tso->mvar_value = value;
 }
 
-/* PerformPut: the value the blocked putter tso wanted to put. */
-static StgClosure *performPut(StgTSO *tso)
+/* PerformPut: the value the blocked putter tso wanted to put (it clears
+ * the field itself when it resumes). */
+static inline StgClosure *performPut(StgTSO *tso)
 {
-    return *inflightSlot(tso);
+    return tso->mvar_value;
+}
+
+/* The value in flight of the calling thread once a waker has performed its
+ * operation, and the field cleared (Note [Values in flight]).  cap is the
+ * capability it resumed on; the TSO may have moved while it was blocked. */
+static inline StgClosure *takeInflight(Capability *cap)
+{
+    StgTSO *tso = cap->current_tso;
+    StgClosure *value = tso->mvar_value;
+    tso->mvar_value = END_TSO_QUEUE;        /* a static closure: no barrier */
+    return value;
 }
 
 /* GHC's putMVarError: the head of an MVar's queue names a thread that is not
@@ -198,13 +205,16 @@ static void watchEnqueue(Capability *cap, StgMVar *mvar, StgTSO *tso,
  */
 
 /* Queue the current thread on a locked mvar (at the tail, or at the head for
- * readers), mark it blocked, and switch away.  Returns once a waker has
- * performed our operation, with the capability we now run on (we may have
- * moved).  The MVar is unlocked DIRTY (Note [Unlocking before the switch
- * with one capability]).  Precondition: the in-flight frame is pushed.
- * Allocates the queue node, which never collects. */
+ * readers), mark it blocked with `value` in flight (a putter's value,
+ * END_TSO_QUEUE for takers and readers: Note [Values in flight]), and
+ * switch away.  Returns once a waker has performed our operation, with the
+ * capability we now run on (we may have moved); the caller then clears
+ * mvar_value (takeInflight).  The MVar is unlocked DIRTY (Note [Unlocking
+ * before the switch with one capability]).  Allocates the queue node,
+ * which never collects. */
 static inline __attribute__((always_inline))
-Capability *blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info, uint16_t why)
+Capability *blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info, uint16_t why,
+                        StgClosure *value)
 {
     StgTSO *tso = cap->current_tso;
     StgMVarTSOQueue *q = (StgMVarTSOQueue *)allocateInline(cap, MVAR_QUEUE_SIZEW);
@@ -231,6 +241,8 @@ Capability *blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info
         mvar->tail = q;
     }
     ASSERT(tso->dirty);     /* Note [Dirtying the thread about to run] in Schedule.h */
+    ASSERT(tso->mvar_value == END_TSO_QUEUE);
+    tso->mvar_value = value;
     tso->_link = (StgTSO *)q;
     tso->block_info.closure = (StgClosure *)mvar;
     tso->why_blocked = why;
@@ -242,59 +254,6 @@ Capability *blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info
         return blockOnOneCapability(cap);   /* Note [Blocking on one capability] */
     }
     return blockCurrentThread(unlockMVarAfterBlock, mvar);
-}
-
-/* Push the in-flight frame of Note [Values in flight], roots {value, mvar},
- * as the calling thread's innermost frame, when that is cheap; false
- * otherwise (and nothing pushed).  Never allocates, so the caller may hold
- * the MVar's lock.
- *
- * The frame is only ever found as the innermost frame (by inflightSlot, by
- * inflightGet, by the pop), never through a handle, so when the STACK has
- * room and its innermost frame is already a root frame it is written here
- * directly, with serial 0 and that frame as its enclosing one — the layout
- * rts_frame_push would write, without its call, atomic serial and stack
- * walk (this is on every blocking MVar operation). */
-static inline bool pushInflightFast(Capability *cap, StgMVar *mvar, StgClosure *value)
-{
-    StgStack *stack = cap->current_tso->stackobj;
-    StgPtr sp = stack->sp;
-    if ((W_)(sp - stack->stack) < INFLIGHT_FRAME_W
-        || sp[0] != (StgWord)&stg_roots_frame_info)
-        return false;
-    if (!(stack->dirty & STACK_DIRTY))
-        dirty_STACK(cap, stack);
-    StgPtr frame = sp - INFLIGHT_FRAME_W;
-    frame[0] = (StgWord)&stg_roots_frame_info;
-    frame[1] = INFLIGHT_SLOTS;
-    frame[2] = (StgWord)(stack->stack + stack->stack_size - sp);    /* serial 0 */
-    frame[ROOT_FRAME_HEADER_W + INFLIGHT_VALUE] = (StgWord)value;
-    frame[ROOT_FRAME_HEADER_W + INFLIGHT_MVAR] = (StgWord)mvar;
-    stack->sp = frame;
-    return true;
-}
-
-/* The general case of the push: rts_frame_push (which may grow the STACK,
- * allocating, though never collecting).  Call without the MVar's lock. */
-static void pushInflightSlow(StgMVar *mvar, StgClosure *value)
-{
-    RtsFrame f = rts_frame_push(INFLIGHT_SLOTS);
-    rts_set(f, INFLIGHT_VALUE, value);
-    rts_set(f, INFLIGHT_MVAR, (StgClosure *)mvar);
-}
-
-/* Slot i of the calling thread's in-flight frame (its innermost frame;
- * re-read after anything that may collect: the STACK moves). */
-static inline StgClosure *inflightGet(Capability *cap, int i)
-{
-    return (StgClosure *)cap->current_tso->stackobj->sp[ROOT_FRAME_HEADER_W + i];
-}
-
-static inline void popInflight(Capability *cap)
-{
-    StgStack *stack = cap->current_tso->stackobj;
-    ASSERT(stack->sp[0] == (StgWord)&stg_roots_frame_info && stack->sp[1] == INFLIGHT_SLOTS);
-    stack->sp += INFLIGHT_FRAME_W;
 }
 
 /* ---------------------------------------------------------------------------
@@ -448,42 +407,43 @@ static inline void checkPutValue(const char *who, StgClosure *value)
  * GHC's takeMVar#, putMVar# and readMVar# allocate the blocked thread's
  * queue node behind a heap check, so a thread about to block may collect
  * first.  Ours do the same, as the public API allows (a blocking call may
- * collect): once the in-flight frame is pushed — it roots the MVar and the
- * value, Note [Values in flight] — a thread whose nursery is used up
- * unlocks the MVar, passes rts_safepoint, re-reads both from the frame and
- * looks at the MVar again.  Without it a program that only blocks on MVars
- * (ping-pong) never reaches a safe point: no collection ever runs, and its
- * queue nodes stream through ever fresh memory, a page fault every 4 KiB.
- * Only the blocking path checks: a put or take that does not block
- * allocates nothing.
+ * collect): a thread whose nursery is used up unlocks the MVar, roots the
+ * MVar and its value in a root frame, passes rts_safepoint, re-reads both
+ * from the frame, pops it and looks at the MVar again.  Without it a
+ * program that only blocks on MVars (ping-pong) never reaches a safe
+ * point: no collection ever runs, and its queue nodes stream through ever
+ * fresh memory, a page fault every 4 KiB.  Only the blocking path checks:
+ * a put or take that does not block allocates nothing.
  *
  * This is the one place an MVar operation collects, and why the raw mvar
  * and value pointers the operations carry are safe everywhere else: from
- * the entry to the switch nothing collects (pushInflightFast,
- * allocateInline of Note [Inline nursery bump] in sm/Storage.h,
- * nurseryExhausted and tryWakeupThreadInline never do: the inline paths
- * only move the same stores into the caller), and once blockCurrentThread
- * returns — other threads, and collections, may have run — only the
- * in-flight frame is read (and unlockMVarAfterBlock runs before anything
- * else can).
+ * the entry to the switch nothing collects (allocateInline of Note
+ * [Inline nursery bump] in sm/Storage.h, nurseryExhausted and
+ * tryWakeupThreadInline never do: the inline paths only move the same
+ * stores into the caller), and once blockCurrentThread returns — other
+ * threads, and collections, may have run — only the TSO's mvar_value is
+ * read, through cap->current_tso (and unlockMVarAfterBlock runs before
+ * anything else can).
  */
 
-/* The slow way into blocking: the in-flight frame could not be pushed
- * cheaply, or the nursery is used up.  Called with mvar locked (info) and
- * the frame pushed iff `pushed`; returns with the frame pushed, the MVar
- * re-read from it and locked (*info), after a safe point (Note [Blocking is
- * a safe point]).  Returns the capability we run on. */
-static Capability *blockSlowly(StgMVar **mvar, const StgInfoTable **info,
-                               StgClosure *value, bool pushed)
+/* The slow way into blocking: the nursery is used up.  Called with mvar
+ * locked (info); unlocks it, passes a safe point with *mvar and *value
+ * rooted in a root frame, and returns with both re-read (they may have
+ * moved), the frame popped and the MVar locked again (*info) — Note
+ * [Blocking is a safe point].  Returns the capability we run on. */
+static Capability *__attribute__((noinline))
+blockSlowly(StgMVar **mvar, const StgInfoTable **info, StgClosure **value)
 {
     unlockClosure((StgClosure *)*mvar, *info);
-    if (!pushed)
-        pushInflightSlow(*mvar, value);
+    RtsFrame f = rts_frame_push(2);
+    rts_set(f, 0, (StgClosure *)*mvar);
+    rts_set(f, 1, *value);
     rts_safepoint();
-    Capability *cap = myCapability();
-    *mvar = (StgMVar *)inflightGet(cap, INFLIGHT_MVAR);
+    *mvar = (StgMVar *)rts_get(f, 0);
+    *value = rts_get(f, 1);
+    rts_frame_pop(f);
     *info = lockClosure((StgClosure *)*mvar);
-    return cap;
+    return myCapability();
 }
 
 /* Block in putMVar on a full, locked mvar until a taker moves value in
@@ -491,17 +451,15 @@ static Capability *blockSlowly(StgMVar **mvar, const StgInfoTable **info,
 static void putIntoFull(Capability *cap, StgMVar *mvar, const StgInfoTable *info,
                         StgClosure *value)
 {
-    bool pushed = pushInflightFast(cap, mvar, value);
-    if (!pushed || nurseryExhausted(cap)) {
-        cap = blockSlowly(&mvar, &info, value, pushed);
+    if (nurseryExhausted(cap)) {
+        cap = blockSlowly(&mvar, &info, &value);
         if (mvar->value == END_TSO_QUEUE) {
-            putIntoEmpty(cap, mvar, info, inflightGet(cap, INFLIGHT_VALUE));
-            popInflight(cap);
+            putIntoEmpty(cap, mvar, info, value);
             return;
         }
     }
-    cap = blockOnMVar(cap, mvar, info, BlockedOnMVar);  /* a taker performs our put */
-    popInflight(cap);
+    cap = blockOnMVar(cap, mvar, info, BlockedOnMVar, value);  /* a taker performs our put */
+    takeInflight(cap);                      /* the taker moved it into the MVar */
 }
 
 /* putMVar on cap (the caller's capability).  Inlined whole into each
@@ -572,25 +530,20 @@ static StgClosure *takeFromFull(Capability *cap, StgMVar *mvar, const StgInfoTab
 static inline __attribute__((always_inline))
 StgClosure *waitForValue(Capability *cap, StgMVar *mvar, const StgInfoTable *info, uint16_t why)
 {
-    StgClosure *value;
-    bool pushed = pushInflightFast(cap, mvar, END_TSO_QUEUE);
-    if (!pushed || nurseryExhausted(cap)) {
-        cap = blockSlowly(&mvar, &info, END_TSO_QUEUE, pushed);
+    if (nurseryExhausted(cap)) {
+        StgClosure *none = END_TSO_QUEUE;
+        cap = blockSlowly(&mvar, &info, &none);
         if (mvar->value != END_TSO_QUEUE) {
             if (why == BlockedOnMVarRead) {
-                value = mvar->value;
+                StgClosure *value = mvar->value;
                 unlockClosure((StgClosure *)mvar, info);
-            } else {
-                value = takeFromFull(cap, mvar, info);
+                return value;
             }
-            popInflight(cap);
-            return value;
+            return takeFromFull(cap, mvar, info);
         }
     }
-    cap = blockOnMVar(cap, mvar, info, why);
-    value = inflightGet(cap, INFLIGHT_VALUE);   /* written by our waker */
-    popInflight(cap);
-    return value;
+    cap = blockOnMVar(cap, mvar, info, why, END_TSO_QUEUE);
+    return takeInflight(cap);                   /* written by our waker */
 }
 
 /* takeMVar on cap (the caller's capability). */
@@ -601,9 +554,69 @@ static inline __attribute__((always_inline)) StgClosure *takeMVar(Capability *ca
     return waitForValue(cap, mvar, info, BlockedOnMVar);
 }
 
+/* Note [Taking alone on one capability]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * The take of the one-capability round trip finds the MVar empty, DIRTY
+ * and nobody waiting: it queues alone and hands off to the thread it
+ * woke (blockOnOneCapability).  The switch is a call that saves the six
+ * callee-saved registers, and takeMVar's rare branches (dirty_MVAR,
+ * dirty_TSO, the old tail's recordClosureMutated, allocate, the watch
+ * table, the recorder, blockSlowly) are calls in the middle of its inline
+ * code, so the entry point saved the same six registers again on every
+ * take.  (dirty_TSO cannot happen: the running thread is dirty, Note
+ * [Dirtying the thread about to run] in Schedule.h.)  takeBlockingAlone
+ * tests every other such condition first, as
+ * putToLoneTaker does for the put (Note [Putting to a lone taker]), and
+ * only when none holds makes blockOnMVar's stores for an empty queue and
+ * hands off, with no value live across a call; otherwise the caller
+ * tail-calls the general takeMVar.  With one capability lockClosure only reads the header
+ * and the header stays DIRTY: there is nothing to unlock.
+ */
+static inline __attribute__((always_inline))
+bool canTakeBlockingAlone(Capability *cap, StgMVar *mvar)
+{
+    bdescr *bd = cap->current_nursery;
+    return n_capabilities == 1 && mvar->header.info == &stg_MVAR_DIRTY_info
+        && mvar->value == END_TSO_QUEUE && mvar->head == END_TSO_QUEUE
+        && !watchActive() && !traceEnabled(EVCAT_MVAR)
+        && !nurseryExhausted(cap) && bd->free + MVAR_QUEUE_SIZEW <= bd->start + BLOCK_SIZE_W;
+}
+
+/* The take itself, once canTakeBlockingAlone said yes: blockOnMVar for a
+ * taker with the queue empty and nothing to dirty or record (the node
+ * fits its block, so allocateInline only bumps), then the value in
+ * flight. */
+static inline __attribute__((always_inline))
+StgClosure *takeBlockingAlone(Capability *cap, StgMVar *mvar)
+{
+    StgTSO *tso = cap->current_tso;
+    ASSERT(tso->dirty);     /* Note [Dirtying the thread about to run] in Schedule.h */
+    StgMVarTSOQueue *q = (StgMVarTSOQueue *)allocateInline(cap, MVAR_QUEUE_SIZEW);
+    q->header.info = &stg_MVAR_TSO_QUEUE_info;
+    q->link = END_TSO_QUEUE;
+    q->tso = tso;
+    mvar->head = q;
+    mvar->tail = q;
+    ASSERT(tso->mvar_value == END_TSO_QUEUE);
+    tso->_link = (StgTSO *)q;
+    tso->block_info.closure = (StgClosure *)mvar;
+    tso->why_blocked = BlockedOnMVar;
+    cap = blockOnOneCapability(cap);        /* Note [Blocking on one capability] */
+    return takeInflight(cap);
+}
+
+/* takeMVar out of line: the general path behind takeBlockingAlone. */
+static StgClosure *__attribute__((noinline)) takeMVarOutOfLine(Capability *cap, StgMVar *mvar)
+{
+    return takeMVar(cap, mvar);
+}
+
 StgClosure *rts_takeMVar(StgMVar *mvar)
 {
-    return takeMVar(myCapability(), mvar);
+    Capability *cap = myCapability();
+    if (canTakeBlockingAlone(cap, mvar))        /* Note [Taking alone on one capability] */
+        return takeBlockingAlone(cap, mvar);
+    return takeMVarOutOfLine(cap, mvar);
 }
 
 /* The MVar in root slot `slot` of the calling thread's frame f (the frame
@@ -629,7 +642,10 @@ static inline StgMVar *mvarInRoot(Capability *cap, RtsFrame f, uint32_t slot)
 StgClosure *rts_takeMVarRoot(RtsFrame f, uint32_t slot)
 {
     Capability *cap = rts_my_cap;
-    return takeMVar(cap, mvarInRoot(cap, f, slot));
+    StgMVar *mvar = mvarInRoot(cap, f, slot);
+    if (canTakeBlockingAlone(cap, mvar))        /* Note [Taking alone on one capability] */
+        return takeBlockingAlone(cap, mvar);
+    return takeMVarOutOfLine(cap, mvar);
 }
 
 /* Note [Putting to a lone taker]
@@ -637,7 +653,7 @@ StgClosure *rts_takeMVarRoot(RtsFrame f, uint32_t slot)
  * The put of the one-capability round trip finds the MVar empty, DIRTY,
  * and one taker waiting.  putMVar's inline code does that in a dozen
  * stores, but its rare branches (dirty_MVAR, the watch table, the
- * recorder, the reader loop, putIntoFull, dirty_STACK, dirty_TSO) are calls
+ * recorder, the reader loop, putIntoFull, dirty_TSO) are calls
  * in the middle of it, so the entry point saves and restores six
  * registers on every put.  putToLoneTaker tests every such condition first
  * and, only when none holds, makes the stores with no call at all; any
@@ -661,12 +677,10 @@ bool putToLoneTaker(Capability *cap, StgMVar *mvar, StgClosure *value)
     /* canWakeInline also rules out a watch (popHead's watchPop) */
     if (tso->why_blocked != BlockedOnMVar || !canWakeInline(cap, tso) || !tso->dirty)
         return false;
-    StgClosure **slot = inflightSlotOrNull(tso);
-    if (!slot || !(tso->stackobj->dirty & STACK_DIRTY))
-        return false;
     if (cap->run_queue_tl != END_TSO_QUEUE && !cap->run_queue_tl->dirty)
         return false;
-    *slot = value;                                  /* performTake, the stack already dirty */
+    ASSERT(tso->mvar_value == END_TSO_QUEUE);
+    tso->mvar_value = value;                        /* performTake, the TSO already dirty */
     mvar->head = END_TSO_QUEUE;                     /* popHead of the only node */
     mvar->tail = END_TSO_QUEUE;
     wakeInline(cap, tso);                           /* wakeBlocked; appendToRunQueue ends _link */

@@ -80,6 +80,7 @@ StgTSO *rts_create_main_tso(Capability *cap)
     tso->stackobj = stack;
     tso->block_info.closure = END_TSO_QUEUE;
     tso->bq = END_TSO_QUEUE;
+    tso->mvar_value = END_TSO_QUEUE;
     tso->what_next = ThreadRunGHC;
     tso->why_blocked = NotBlocked;
     tso->id = 1;

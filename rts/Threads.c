@@ -87,6 +87,7 @@ static StgTSO *allocTSO(Capability *cap, StgThreadID id)
     tso->stackobj = stack;
     tso->block_info.closure = END_TSO_QUEUE;
     tso->bq = END_TSO_QUEUE;
+    tso->mvar_value = END_TSO_QUEUE;
     tso->what_next = ThreadRunGHC;
     tso->why_blocked = NotBlocked;
     tso->flags = 0;

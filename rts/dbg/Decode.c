@@ -275,6 +275,7 @@ int dec_tso(AbiReader *r, uint64_t p, DecTSO *t, char *why, size_t whylen)
     abi_obj_get(&o, "global_link", &t->global_link);
     abi_obj_get(&o, "stackobj", &t->stackobj);
     abi_obj_get(&o, "bq", &t->bq);
+    abi_obj_get(&o, "mvar_value", &t->mvar_value);
     abi_obj_get(&o, "cap", &t->cap);
     abi_obj_get(&o, "ctx", &t->ctx);
     abi_obj_get(&o, "blocked_since_ns", &t->blocked_since_ns);

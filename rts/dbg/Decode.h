@@ -63,6 +63,7 @@ typedef struct DecTSO {
     uint64_t addr;
     uint64_t id, what_next, why_blocked, flags, dirty, saved_errno;
     uint64_t block_info, link, global_link, stackobj, bq, cap, ctx;
+    uint64_t mvar_value;            /* 0 from a runtime before ABI 1.3 */
     uint64_t blocked_since_ns, tot_stack_size;
     int64_t cap_no;                 /* -1 when cap is NULL or unreadable */
     const char *what_next_name;     /* "ThreadRunGHC", "?" */

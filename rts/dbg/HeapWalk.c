@@ -313,6 +313,7 @@ int hw_for_each_ptr_field(AbiReader *r, uint64_t p, const AbiInfo *it, hw_field_
              (int64_t)wb == l->wb_throwto || (int64_t)wb == l->wb_not))
             named_field(fn, ctx, r, p, "StgTSO", "block_info");
         named_field(fn, ctx, r, p, "StgTSO", "bq");
+        named_field(fn, ctx, r, p, "StgTSO", "mvar_value");     /* ABI 1.3 on */
     } else if (t == l->t_stack) {
         return stack_frames(r, p, fn, ctx, why, whylen, bad_slot);
     } else if (t == l->t_arr_clean || t == l->t_arr_dirty) {

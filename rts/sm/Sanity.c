@@ -374,6 +374,7 @@ const char *forEachPtrField(const StgClosure *p, ptr_field_fn fn, void *ctx,
             break;
         }
         each(fn, ctx, p, (StgClosure *const *)&t->bq, "bq", -1, NULL, 0);
+        each(fn, ctx, p, &t->mvar_value, "mvar_value", -1, NULL, 0);
         return NULL;
     }
     case STACK:

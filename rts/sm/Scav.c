@@ -52,6 +52,7 @@ static void scavengeTSO(StgTSO *tso)
     evacuate((StgClosure **)&tso->bq);
     evacuate((StgClosure **)&tso->stackobj);
     evacuate((StgClosure **)&tso->_link);
+    evacuate(&tso->mvar_value);      /* Note [Values in flight] in MVar.c */
     switch (tso->why_blocked) {
     case BlockedOnMVar:
     case BlockedOnMVarRead:

@@ -101,12 +101,15 @@ StgPtr allocatePinned(Capability *cap, W_ n);
  * DEBUG builds take the same fast path and check under -DS, out of line,
  * that the fresh memory is still 0xaa-filled, as allocate() does.
  * test_mvar's test_queue_node_blocks blocks with the node fitting its
- * block exactly, not fitting by a word, and at the end of the nursery. */
+ * block exactly, not fitting by a word, and at the end of the nursery.
+ * always_inline: otherwise GCC may make it a call to an out-of-line
+ * constant-size clone, on the very path it is meant to keep call-free
+ * (Note [Taking alone on one capability] in MVar.c). */
 #ifdef DEBUG
 void checkFreshNurseryMemory(StgPtr p);
 #endif
 
-static inline StgPtr allocateInline(Capability *cap, W_ n)
+static inline __attribute__((always_inline)) StgPtr allocateInline(Capability *cap, W_ n)
 {
     bdescr *bd = cap->current_nursery;
     StgPtr p = bd->free;

@@ -1,6 +1,7 @@
 /* test_mvar.c — MVar semantics (rts/MVar.c) on the real scheduler and GC:
  * try variants, FIFO wake-up of takers and putters, readers served first by
- * one put, values in flight surviving collections, new MVars DIRTY, and the
+ * one put, values in flight surviving collections (and the TSO barrier on
+ * the waker's store of a young value into an old taker), new MVars DIRTY, and the
  * #18919/#19145 barrier on the head pop (fixed, and both injections); the
  * frame-slot entry points (rts_takeMVarRoot/rts_putMVarRoot) with the same
  * checks; blocking as a safe point; blocked_since_ns with and without the
@@ -226,8 +227,8 @@ static void test_readers_first(void)
     rts_frame_pop(f);
 }
 
-/* Values in flight live in the blocked threads' STACKs: they survive (and
- * follow) collections while their threads are blocked. */
+/* Values in flight live in the blocked threads' TSOs (mvar_value): they
+ * survive (and follow) collections while their threads are blocked. */
 static void test_inflight_survives_gc(void)
 {
     reset_log();
@@ -254,6 +255,44 @@ static void test_inflight_survives_gc(void)
     CHECK(rts_join(tt));
     CHECK(got[7] == 77);
     rts_frame_pop(f);
+}
+
+/* A taker blocked long enough to be old and clean receives a young value:
+ * the waker's store into its TSO must be barriered (dirty_TSO) and
+ * mvar_value traced, or the minor GC that runs before the taker does frees
+ * the value (and -DS reports the old clean TSO pointing into the nursery).
+ * Mode 0: the general put; 1: the slot entry point (whose lone-taker path
+ * must leave a clean TSO to the general path); 2: a reader (the MVar keeps
+ * the value too, so only -DS sees a missing barrier there). */
+static void test_inflight_barrier(void)
+{
+    for (int mode = 0; mode < 3; mode++) {
+        reset_log();
+        RtsFrame f = rts_frame_push(1);
+        rts_set(f, 0, (StgClosure *)rts_newMVar());
+        rts_ThreadId t = fork_on(f, mode == 2 ? reader : taker, 9);
+        rts_gc(true);
+        rts_gc(true);
+        StgTSO *tso = ((StgMVar *)rts_get(f, 0))->head->tso;
+        if (one_cap()) {                      /* -N2: another capability may collect too */
+            CHECK(Bdescr((StgPtr)tso)->gen_no > 0);
+            CHECK(!tso->dirty);
+            CHECK(tso->mvar_value == END_TSO_QUEUE);
+        }
+        StgClosure *b = box(900 + (StgWord)mode);         /* young */
+        if (mode == 1)
+            rts_putMVarRoot(f, 0, b);
+        else
+            rts_putMVar((StgMVar *)rts_get(f, 0), b);
+        rts_gc(false);                                    /* minor, before the taker runs */
+        rts_gc(false);
+        /* overwrite the nursery, where a value the GC missed would still be */
+        long boxes = (long)RtsFlags.GcFlags.minAllocAreaSize * BLOCK_SIZE / (2 * sizeof(StgWord));
+        for (long k = 0; k < boxes; k++) box(0xdead);
+        CHECK(rts_join(t));
+        CHECK(got[9] == 900 + (StgWord)mode);
+        rts_frame_pop(f);
+    }
 }
 
 /* ---- the frame-slot entry points ---- */
@@ -676,6 +715,7 @@ static int mvar_main(int argc, char **argv)
     test_fifo_putters();
     test_readers_first();
     test_inflight_survives_gc();
+    test_inflight_barrier();
     test_root_api();
     test_blocking_collects();
     test_blocked_since();

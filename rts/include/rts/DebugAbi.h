@@ -26,8 +26,10 @@
 
 #define RTS_DBG_MAGIC        "RTSDBGv1"    /* 8 bytes, no NUL */
 #define RTS_DBG_ABI_MAJOR    1             /* incompatible changes */
-#define RTS_DBG_ABI_MINOR    2             /* additions only (1: weak/CAF/sanity events, CAF list, gc_count;
-                                              2: EVAC_RACE and MVAR_MOVE events, bdescr.gc_thread) */
+#define RTS_DBG_ABI_MINOR    3             /* additions only (1: weak/CAF/sanity events, CAF list, gc_count;
+                                              2: EVAC_RACE and MVAR_MOVE events, bdescr.gc_thread;
+                                              3: StgTSO.mvar_value, the value in flight of a
+                                                 blocked MVar operation) */
 #define RTS_DBG_NOTE_OWNER   "rtsdb"
 #define NT_RTSDB_ABI         0x52545344    /* 'RTSD' */
 #define RTS_DBG_BYTE_ORDER_LITTLE 1

@@ -194,6 +194,8 @@ typedef struct StgTSO_ {
     struct StgStack_ *stackobj;     /* heap STACK: root frames and update frames */
     StgTSOBlockInfo block_info;
     struct StgBlockingQueue_ *bq;   /* blocking queues of blackholes this thread owns */
+    StgClosure *mvar_value;         /* value in flight of a blocked MVar operation, else
+                                     * END_TSO_QUEUE (Note [Values in flight] in MVar.c) */
     /* --- non-pointer fields --- */
     uint16_t what_next;
     uint16_t why_blocked;
