@@ -5,7 +5,9 @@
  * frame's registers and frame base, giving a memory address, a register, a
  * computed value, a value assembled from pieces, "optimized out", or a
  * one-line error for an expression we cannot or must not evaluate
- * (Note [Optimized out]).  dwarf_location_eval is the evaluator alone.
+ * (Note [Optimized out]).  dwarf_location_eval is the evaluator alone;
+ * dwarf_expression_value evaluates a call site's DWARF expression to a
+ * value.  DW_OP_entry_value is resolved by dwarf_entry.c.
  *
  * Depends on: symtab_priv.h, libdw.  Reads target memory only through
  * symtab_read_memory (DW_OP_deref, memory pieces).
@@ -22,13 +24,14 @@
  * is VLOC_OPTIMIZED_OUT here, which the value layer prints as gdb does,
  * "<optimized out>", never as memory at some made-up address:
  *   - the location list has no entry for the pc, or an empty expression
- *     (or an empty DW_OP_piece);
+ *     (or an empty DW_OP_piece); an entry whose range is empty counts
+ *     only at the function's first instruction, as in gdb (gcc's
+ *     location views describe a parameter there so);
  *   - the expression needs a register the frame does not have (no
  *     registers at all: a symtab without a process);
- *   - DW_OP_entry_value (the value a register had on entry).  gdb
- *     recovers some of these through the caller's DW_TAG_call_site
- *     parameters ("n=n@entry=5"); we do not yet, so where gdb can we print
- *     <optimized out>, and where it cannot we agree.
+ *   - DW_OP_entry_value (the value a register had on entry) whose value
+ *     the caller's call site does not give (Note [Entry values] in
+ *     dwarf_entry.c says how it is found when it does, as in gdb);
  * A struct split by the compiler is described in DW_OP_piece parts, each
  * with its own location or none; VLOC_PIECES carries the assembled bytes
  * and a mask of the optimized-out ones, so "print p" shows
@@ -84,6 +87,49 @@ static int ops_at(Dwarf_Die *die, int attr, Dwarf_Addr pc, Dwarf_Attribute *a,
     return 1;
 }
 
+/* Is unbiased pc the first instruction of function fn (its low pc, or
+ * the start of its first non-empty range)? */
+static bool at_function_entry(Dwarf_Die *fn, Dwarf_Addr pc)
+{
+    Dwarf_Addr low, base, start, end;
+    ptrdiff_t off = 0;
+    if (dwarf_lowpc(fn, &low) == 0)
+        return low == pc;
+    while ((off = dwarf_ranges(fn, off, &base, &start, &end)) > 0)
+        if (start < end)
+            return start == pc;
+    return false;
+}
+
+/* A location list entry with an empty range [pc, pc): gcc's location
+ * views give a parameter its entry location so, and gdb uses such an
+ * entry at the function's first instruction (and nowhere else), so we do
+ * too.  Same answers as ops_at. */
+static int empty_entry_at(Dwarf_Attribute *a, Dwarf_Addr pc, Dwarf_Op **ops, size_t *nops)
+{
+    Dwarf_Addr base, start, end;
+    ptrdiff_t off = 0;
+    int entries = 0;
+    if (a->code != DW_AT_location)
+        return 0;
+    while ((off = dwarf_getlocations(a, off, &base, &start, &end, ops, nops)) > 0
+           && entries++ < 4096) {
+        if (start == end && start == pc && *nops > 0)
+            return 1;
+    }
+    return off < 0 ? -1 : 0;
+}
+
+int dwarf_location_at(Dwarf_Die *fn, Dwarf_Die *var, Dwarf_Addr pc, Dwarf_Attribute *a,
+                      Dwarf_Op **ops, size_t *nops)
+{
+    int found = ops_at(var, DW_AT_location, pc, a, ops, nops);
+    if (found == 0 && fn && dwarf_hasattr_integrate(var, DW_AT_location)
+        && at_function_entry(fn, pc))
+        found = empty_entry_at(a, pc, ops, nops);
+    return found;
+}
+
 static void loc_error(struct var_loc *loc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -101,13 +147,53 @@ static bool is_reg_op(const Dwarf_Op *op)
     return (op->atom >= DW_OP_reg0 && op->atom <= DW_OP_reg31) || op->atom == DW_OP_regx;
 }
 
-/* Evaluate one simple location (no pieces): a register, an address, a
- * value or nothing.  frame_base may be NULL (evaluating the frame base
- * itself). */
-static struct var_loc eval_simple(struct symtab *st, const struct frame *f, Dwarf_Attribute *attr,
-                                  const Dwarf_Op *ops, size_t nops, const uint64_t *frame_base,
-                                  Dwarf_Addr bias)
+/* What an expression is evaluated against: the frame, the attribute it
+ * came from (for operands libdw keeps out of line), the frame base (NULL
+ * while evaluating the frame base itself), the module bias, and how many
+ * DW_OP_entry_value resolutions deep we are (Note [Entry values] in
+ * dwarf_entry.c). */
+struct loc_ctx {
+    struct symtab *st;
+    const struct frame *f;
+    Dwarf_Attribute *attr;
+    const uint64_t *frame_base;
+    Dwarf_Addr bias;
+    int depth;
+};
+
+/* DW_OP_entry_value(SUB): the value SUB had on entry to the frame's
+ * function, found at the caller's call site; false (with loc set to
+ * optimized out or an error) when it cannot be found. */
+static bool entry_value_op(const struct loc_ctx *c, const Dwarf_Op *op, uint64_t *value,
+                           struct var_loc *loc)
 {
+    uint64_t dwreg;
+    if (!c->attr || !c->st)
+        return false;       /* no DWARF to decode SUB from (fuzzing): optimized out */
+    int k = dwarf_entry_value_register(c->attr, op, &dwreg);
+    if (k < 0) {
+        loc_error(loc, "Corrupted DWARF expression: bad DW_OP_entry_value");
+        return false;
+    }
+    if (k == 0)
+        return false;       /* not a plain register: gdb cannot either */
+    struct var_loc v = dwarf_entry_value(c->st, c->f, dwreg, c->depth);
+    if (v.kind != VLOC_VALUE) {
+        *loc = v;
+        return false;
+    }
+    *value = v.value;
+    return true;
+}
+
+/* Evaluate one simple location (no pieces): a register, an address, a
+ * value or nothing. */
+static struct var_loc eval_simple(const struct loc_ctx *c, const Dwarf_Op *ops, size_t nops)
+{
+    struct symtab *st = c->st;
+    const struct frame *f = c->f;
+    const uint64_t *frame_base = c->frame_base;
+    Dwarf_Addr bias = c->bias;
     struct var_loc loc = { .kind = VLOC_OPTIMIZED_OUT };
     uint64_t stack[LOC_STACK_MAX];
     size_t sp = 0;
@@ -278,7 +364,7 @@ static struct var_loc eval_simple(struct symtab *st, const struct frame *f, Dwar
             return loc;
         case DW_OP_implicit_value: {
             Dwarf_Block b;
-            if (nops != 1 || !attr || dwarf_getlocation_implicit_value(attr, op, &b) != 0) {
+            if (nops != 1 || !c->attr || dwarf_getlocation_implicit_value(c->attr, op, &b) != 0) {
                 loc_error(&loc, "Corrupted DWARF expression: bad DW_OP_implicit_value");
                 return loc;
             }
@@ -289,6 +375,10 @@ static struct var_loc eval_simple(struct symtab *st, const struct frame *f, Dwar
         }
         case DW_OP_entry_value:
         case DW_OP_GNU_entry_value:
+            if (!entry_value_op(c, op, &v, &loc))
+                return loc;
+            PUSH(v);
+            break;
         case DW_OP_implicit_pointer:
         case DW_OP_GNU_implicit_pointer:
         case DW_OP_GNU_parameter_ref:
@@ -356,9 +446,7 @@ static bool put_piece(struct symtab *st, const struct frame *f, const struct var
 }
 
 /* An expression made of DW_OP_piece parts: the bytes they give. */
-static struct var_loc eval_pieces(struct symtab *st, const struct frame *f, Dwarf_Attribute *attr,
-                                  const Dwarf_Op *ops, size_t nops, const uint64_t *frame_base,
-                                  Dwarf_Addr bias)
+static struct var_loc eval_pieces(const struct loc_ctx *c, const Dwarf_Op *ops, size_t nops)
 {
     struct var_loc loc = { .kind = VLOC_PIECES };
     size_t start = 0;
@@ -376,10 +464,10 @@ static struct var_loc eval_pieces(struct symtab *st, const struct frame *f, Dwar
                       (unsigned long long)ops[i].number, loc.size);
             return loc;
         }
-        struct var_loc part = eval_simple(st, f, attr, ops + start, i - start, frame_base, bias);
+        struct var_loc part = eval_simple(c, ops + start, i - start);
         if (part.kind == VLOC_MEMORY && ops[i].atom == DW_OP_bit_piece)
             part.addr += ops[i].number2 / 8;
-        if (!put_piece(st, f, &part, loc.size, size, &loc))
+        if (!put_piece(c->st, c->f, &part, loc.size, size, &loc))
             return loc;
         loc.size += size;
         start = i + 1;
@@ -389,17 +477,21 @@ static struct var_loc eval_pieces(struct symtab *st, const struct frame *f, Dwar
     return loc;
 }
 
+static struct var_loc location_eval(const struct loc_ctx *c, const Dwarf_Op *ops, size_t nops)
+{
+    for (size_t i = 0; i < nops; i++)
+        if (ops[i].atom == DW_OP_piece || ops[i].atom == DW_OP_bit_piece)
+            return eval_pieces(c, ops, nops);
+    return eval_simple(c, ops, nops);
+}
+
 struct var_loc dwarf_location_eval(struct symtab *st, const struct frame *f, Dwarf_Attribute *attr,
                                    const Dwarf_Op *ops, size_t nops, const uint64_t *frame_base,
                                    Dwarf_Addr bias)
 {
     static const struct frame no_frame;
-    if (!f)
-        f = &no_frame;
-    for (size_t i = 0; i < nops; i++)
-        if (ops[i].atom == DW_OP_piece || ops[i].atom == DW_OP_bit_piece)
-            return eval_pieces(st, f, attr, ops, nops, frame_base, bias);
-    return eval_simple(st, f, attr, ops, nops, frame_base, bias);
+    struct loc_ctx c = { st, f ? f : &no_frame, attr, frame_base, bias, 0 };
+    return location_eval(&c, ops, nops);
 }
 
 /* The function's frame base (DW_AT_frame_base) for frame f. */
@@ -411,7 +503,8 @@ static bool frame_base_of(struct symtab *st, const struct frame *f, Dwarf_Die *f
     size_t nops;
     if (!fn || ops_at(fn, DW_AT_frame_base, pc, &a, &ops, &nops) != 1)
         return false;
-    struct var_loc loc = eval_simple(st, f, &a, ops, nops, NULL, bias);
+    struct loc_ctx c = { st, f, &a, NULL, bias, 0 };
+    struct var_loc loc = eval_simple(&c, ops, nops);
     if (loc.kind == VLOC_REGISTER)
         *out = frame_reg(f, loc.regno);
     else if (loc.kind == VLOC_MEMORY)
@@ -451,7 +544,7 @@ struct var_loc dwarf_variable_location(struct symtab *st, const struct frame *f,
         }
         return loc;
     }
-    int found = ops_at(var, DW_AT_location, pc, &a, &ops, &nops);
+    int found = dwarf_location_at(fn, var, pc, &a, &ops, &nops);
     if (found < 0) {
         loc_error(&loc, "Corrupted DWARF expression for symbol \"%.40s\"",
                   dwarf_diename(var) ? dwarf_diename(var) : "?");
@@ -462,4 +555,39 @@ struct var_loc dwarf_variable_location(struct symtab *st, const struct frame *f,
     uint64_t fb;
     bool have_fb = frame_base_of(st, f, fn, pc, bias, &fb);
     return dwarf_location_eval(st, f, &a, ops, nops, have_fb ? &fb : NULL, bias);
+}
+
+/* The value of DWARF expression `ops` (a DW_AT_call_value or
+ * DW_AT_call_target: an expression, not a location) in frame f. */
+struct var_loc dwarf_expression_value(struct symtab *st, const struct frame *f, Dwarf_Die *fn,
+                                      Dwarf_Attribute *attr, Dwarf_Addr bias, int depth)
+{
+    struct var_loc loc = { .kind = VLOC_OPTIMIZED_OUT };
+    Dwarf_Op *ops;
+    size_t nops;
+    if (dwarf_getlocation(attr, &ops, &nops) != 0) {
+        loc_error(&loc, "Corrupted DWARF expression in a call site");
+        return loc;
+    }
+    uint64_t fb;
+    Dwarf_Addr pc = frame_lookup_pc(f) - bias;
+    bool have_fb = frame_base_of(st, f, fn, pc, bias, &fb);
+    struct loc_ctx c = { st, f, attr, have_fb ? &fb : NULL, bias, depth };
+    loc = location_eval(&c, ops, nops);
+    switch (loc.kind) {
+    case VLOC_MEMORY:       /* the value the expression left on the stack */
+        loc.kind = VLOC_VALUE;
+        loc.value = loc.addr;
+        break;
+    case VLOC_REGISTER:
+        loc.kind = VLOC_VALUE;
+        loc.value = frame_reg(f, loc.regno);
+        break;
+    case VLOC_PIECES:
+        loc.kind = VLOC_OPTIMIZED_OUT;  /* not a scalar: gdb gives up too */
+        break;
+    default:
+        break;
+    }
+    return loc;
 }

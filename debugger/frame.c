@@ -12,7 +12,10 @@
  * call's line: Note [Inlined frames] in symtab_inline.c).
  * Arguments follow gdb's "print frame-arguments scalars": scalars by value,
  * char pointers with their string, aggregates as "...", and
- * "<optimized out>" when DWARF does not say cheaply where they are.
+ * "<optimized out>" when DWARF does not say cheaply where they are; with
+ * gdb's default "print entry-values", a scalar's value on entry too
+ * ("n=n@entry=5": Note [Entry values] in dwarf_entry.c).
+ * frame_describe_args is the argument list alone, for "info frame".
  *
  * Depends on: symtab_priv.h, types.h.
  */
@@ -151,17 +154,63 @@ static void put_scalar(struct outbuf *o, struct symtab *st, struct rd_type *t,
     }
 }
 
-/* "name=value" for one parameter DIE of frame f. */
+/* The bytes of scalar parameter `param` in frame f: true with bytes
+ * filled, or false with what to print instead ("<optimized out>", an
+ * error) already put. */
+static bool argument_bytes(struct outbuf *o, struct symtab *st, const struct frame *f,
+                           Dwarf_Die *fn, Dwarf_Die *param, Dwarf_Addr bias, size_t size,
+                           unsigned char *bytes)
+{
+    struct var_loc loc = dwarf_variable_location(st, f, fn, param, bias);
+    switch (loc.kind) {
+    case VLOC_MEMORY:
+        if (symtab_read_memory(st, loc.addr, bytes, size) != 0) {
+            put(o, "<error: Cannot access memory at address 0x%" PRIx64 ">", loc.addr);
+            return false;
+        }
+        return true;
+    case VLOC_REGISTER: {
+        uint64_t v = frame_reg(f, loc.regno);
+        memcpy(bytes, &v, sizeof v);
+        return true;
+    }
+    case VLOC_VALUE:
+        memcpy(bytes, &loc.value, sizeof loc.value);
+        return true;
+    case VLOC_PIECES:
+        if (loc.size < size || (loc.unavailable & ((1ULL << size) - 1))) {
+            put(o, "<optimized out>");
+            return false;
+        }
+        memcpy(bytes, loc.bytes, size);
+        return true;
+    case VLOC_ERROR:
+        put(o, "<error: %s>", loc.error);
+        return false;
+    case VLOC_OPTIMIZED_OUT:
+    default:
+        put(o, "<optimized out>");
+        return false;
+    }
+}
+
+/* "name=value" for one parameter DIE of frame f, with its value on entry
+ * as gdb's default "print entry-values" shows it: "n=n@entry=5" when the
+ * two agree, "n=12, n@entry=7" when they do not, "n=<optimized out>,
+ * n@entry=5" when only the entry value is known (Note [Entry values] in
+ * dwarf_entry.c).  fn is the real function (param may belong to a
+ * function inlined into it). */
 static void put_argument(struct outbuf *o, struct symtab *st, const struct frame *f,
                          Dwarf_Die *fn, Dwarf_Die *param, Dwarf_Addr bias)
 {
     const char *name = dwarf_diename(param);
     struct rd_type *t = dwarf_var_type(st, param);
     struct rd_type *u = type_strip_typedefs(t);
-    struct var_loc loc = dwarf_variable_location(st, f, fn, param, bias);
-    unsigned char bytes[16] = { 0 };
-    put(o, "%s=", name ? name : "?");
+    unsigned char bytes[16] = { 0 }, entry[16] = { 0 };
+    name = name ? name : "?";
+    put(o, "%s=", name);
     if (u && (u->kind == TY_STRUCT || u->kind == TY_UNION || u->kind == TY_ARRAY)) {
+        struct var_loc loc = dwarf_variable_location(st, f, fn, param, bias);
         put(o, loc.kind == VLOC_OPTIMIZED_OUT
                || (loc.kind == VLOC_PIECES && loc.size < 64
                    && loc.unavailable == (1ULL << loc.size) - 1)
@@ -169,58 +218,55 @@ static void put_argument(struct outbuf *o, struct symtab *st, const struct frame
         return;
     }
     size_t size = u && u->size && u->size <= 8 ? u->size : 8;
-    switch (loc.kind) {
-    case VLOC_MEMORY:
-        if (symtab_read_memory(st, loc.addr, bytes, size) != 0) {
-            put(o, "<error: Cannot access memory at address 0x%" PRIx64 ">", loc.addr);
-            return;
-        }
-        break;
-    case VLOC_REGISTER: {
-        uint64_t v = frame_reg(f, loc.regno);
-        memcpy(bytes, &v, sizeof v);
-        break;
-    }
-    case VLOC_VALUE:
-        memcpy(bytes, &loc.value, sizeof loc.value);
-        break;
-    case VLOC_PIECES:
-        if (loc.size < size || (loc.unavailable & ((1ULL << size) - 1))) {
-            put(o, "<optimized out>");
-            return;
-        }
-        memcpy(bytes, loc.bytes, size);
-        break;
-    case VLOC_ERROR:
-        put(o, "<error: %s>", loc.error);
-        return;
-    case VLOC_OPTIMIZED_OUT:
-    default:
-        put(o, "<optimized out>");
+    uint64_t entry_value;
+    bool have_entry = dwarf_parameter_entry_value(st, f, fn, param, &entry_value);
+    memcpy(entry, &entry_value, sizeof entry_value);
+    bool have_value = argument_bytes(o, st, f, fn, param, bias, size, bytes);
+    if (have_value && have_entry && memcmp(bytes, entry, size) == 0) {
+        put(o, "%s@entry=", name);
+        put_scalar(o, st, t, bytes);
         return;
     }
-    put_scalar(o, st, t, bytes);
+    if (have_value)
+        put_scalar(o, st, t, bytes);
+    if (have_entry) {
+        put(o, ", %s@entry=", name);
+        put_scalar(o, st, t, entry);
+    }
 }
 
 /* The parameters of `scope` (a subprogram or an inlined instance of one),
- * located with the frame base of the real function `fn`. */
+ * located with the frame base of the real function `fn`: "a=1, b=2". */
 static void put_arguments(struct outbuf *o, struct symtab *st, const struct frame *f,
                           Dwarf_Die *scope, Dwarf_Die *fn, Dwarf_Addr bias)
 {
     Dwarf_Die child;
     bool first = true;
-    put(o, " (");
-    if (dwarf_child(scope, &child) == 0) {
-        do {
-            if (dwarf_tag(&child) != DW_TAG_formal_parameter)
-                continue;
-            if (!first)
-                put(o, ", ");
-            put_argument(o, st, f, fn, &child, bias);
-            first = false;
-        } while (dwarf_siblingof(&child, &child) == 0);
-    }
-    put(o, ")");
+    if (dwarf_child(scope, &child) != 0)
+        return;
+    unwind_caller_memo(st, true);   /* each entry value asks for the same caller */
+    do {
+        if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+            continue;
+        if (!first)
+            put(o, ", ");
+        put_argument(o, st, f, fn, &child, bias);
+        first = false;
+    } while (dwarf_siblingof(&child, &child) == 0);
+    unwind_caller_memo(st, false);
+}
+
+void frame_describe_args(struct symtab *st, const struct frame *f, char *buf, size_t len)
+{
+    struct outbuf o = { buf, len, 0 };
+    struct frame_scopes fs;
+    if (len == 0)
+        return;
+    buf[0] = '\0';
+    if (f->signal_frame || !frame_scopes_get(st, f, &fs))
+        return;
+    put_arguments(&o, st, f, &fs.scopes[fs.func], &fs.scopes[fs.subprogram], fs.bias);
+    frame_scopes_free(&fs);
 }
 
 void frame_describe(struct symtab *st, const struct frame *f, char *buf, size_t len)
@@ -252,10 +298,10 @@ void frame_describe(struct symtab *st, const struct frame *f, char *buf, size_t 
     if (!calls_inlined && (f->level > 0 || !have_line || li.addr != f->pc))
         put(&o, "0x%016" PRIx64 " in ", f->pc);
     put(&o, "%s", name);
+    put(&o, " (");
     if (have_fn)
         put_arguments(&o, st, f, &fs.scopes[fs.func], &fs.scopes[fs.subprogram], fs.bias);
-    else
-        put(&o, " ()");
+    put(&o, ")");
     if (have_fn)
         frame_scopes_free(&fs);
     if (have_line) {

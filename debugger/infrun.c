@@ -35,6 +35,7 @@
  * `deferred` and handled before anything resumes, so no hit is skipped.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -160,9 +161,38 @@ void infrun_print_location(struct session *s, pid_t tid, bool print_frame)
         describe_frame0(s, tid, buf, sizeof buf);
         out_printf(s, "%s\n", buf);
     }
+    /* Frame 0's line: the call's line when an inlined call starting here
+     * is hidden (Note [Inlined frames at their first instruction]). */
     struct line_info li;
-    if (s->symtab && symtab_line_for_addr(s->symtab, thread_pc(s, tid), &li) && li.file)
+    struct frame f;
+    const char *call_file = NULL;
+    if (s->symtab && unwind_thread(s->symtab, tid, &f, 1) >= 1
+        && frame_line(s->symtab, &f, &li, &call_file) && li.file)
+        print_source_line(s, call_file ? call_file : li.file, li.line);
+    else if (s->symtab && symtab_line_for_addr(s->symtab, thread_pc(s, tid), &li) && li.file)
         print_source_line(s, li.file, li.line);
+}
+
+/* gdb hides the inlined calls that start where thread tid stopped, at
+ * every stop but a single-instruction step (Note [Inlined frames at
+ * their first instruction] in symtab_inline.c); resuming forgets it. */
+static void hide_inline_starts(struct session *s, pid_t tid)
+{
+    symtab_hide_inline_starts(s->symtab, tid, thread_pc(s, tid));
+}
+
+static void forget_hidden_inline(struct session *s)
+{
+    symtab_hide_inline_starts(s->symtab, 0, 0);
+}
+
+/* Was breakpoint bp set by a function's name (not FILE:LINE, LINE or
+ * *ADDR)?  gdb presents a stop there in that function, hiding inlined
+ * calls that start at its address; for the others it shows them. */
+static bool set_by_function_name(const struct breakpoint *bp)
+{
+    const char *spec = bp->spec ? bp->spec : "";
+    return (isalpha((unsigned char)spec[0]) || spec[0] == '_') && !strchr(spec, ':');
 }
 
 /* gdb's description of a signal ("Segmentation fault"). */
@@ -476,6 +506,7 @@ static enum outcome report_watch_stop(struct session *s, pid_t tid)
     struct breakpoint *bp = watch_report_hits(s, tid);
     if (!bp)
         return OUT_RESUME;
+    hide_inline_starts(s, tid);
     if (!(bp->ncommands > 0 && strcmp(bp->commands[0], "silent") == 0))
         infrun_print_location(s, tid, true);
     reported_bp = bp;
@@ -511,6 +542,13 @@ static enum outcome breakpoint_event(struct session *s, const struct stop_event 
     }
     if (!first)
         return OUT_RESUME;
+    bool hide = true;
+    for (struct breakpoint *bp = bp_next_at(&ir->bps, NULL, pc); bp;
+         bp = bp_next_at(&ir->bps, bp, pc))
+        if (bp->num > 0 && !set_by_function_name(bp))
+            hide = false;
+    if (hide)
+        hide_inline_starts(s, ev->tid);
 
     bool silent = first->ncommands > 0 && strcmp(first->commands[0], "silent") == 0;
     if (!silent) {
@@ -586,6 +624,7 @@ static enum outcome signal_event(struct session *s, const struct stop_event *ev)
         return OUT_RESUME;
     }
     select_thread(s, ev->tid);
+    hide_inline_starts(s, ev->tid);
     report_signal(s, ev);
     return OUT_STOPPED;
 }
@@ -669,6 +708,7 @@ static enum outcome resume_and_report(struct session *s)
 {
     struct infrun *ir = infrun_of(s);
     reported_bp = NULL;     /* a stop reported earlier may have been deleted since */
+    forget_hidden_inline(s);
     for (;;) {
         struct target *t = s->target;
         if (!t)
@@ -781,14 +821,24 @@ static bool same_function(struct session *s, addr_t a, addr_t b)
     return sa.addr == sb.addr;
 }
 
+/* The function (inlined ones told apart) thread tid's frame 0 is in. */
+static uint64_t frame0_function(struct session *s, pid_t tid)
+{
+    struct frame f;
+    if (!s->symtab || unwind_thread(s->symtab, tid, &f, 1) < 1)
+        return 0;
+    return frame_function_id(s->symtab, &f);
+}
+
 /* gdb's report after stepi: "0x...\t12\t<source>" mid-line, "12\t..." at a
- * line start, the whole frame when the function changed. */
-static void print_step_location(struct session *s, pid_t tid, addr_t start_pc)
+ * line start, the whole frame when the function changed (into or out of
+ * an inlined one too: start_fn is frame0_function before the step). */
+static void print_step_location(struct session *s, pid_t tid, addr_t start_pc, uint64_t start_fn)
 {
     addr_t pc = thread_pc(s, tid);
     struct line_info li;
     bool have_line = s->symtab && symtab_line_for_addr(s->symtab, pc, &li) && li.file;
-    if (!have_line || !same_function(s, pc, start_pc)) {
+    if (!have_line || !same_function(s, pc, start_pc) || frame0_function(s, tid) != start_fn) {
         infrun_print_location(s, tid, true);
         return;
     }
@@ -832,6 +882,7 @@ static enum outcome step_once(struct session *s, bool over_calls)
 {
     struct target *t = s->target;
     reported_bp = NULL;
+    forget_hidden_inline(s);
     pid_t tid = session_current_tid(s);
     struct user_regs_struct before;
     if (t->ops->get_regs(t, tid, &before) < 0) {
@@ -903,12 +954,13 @@ int infrun_stepi(struct session *s, int count, bool over_calls)
     }
     pid_t tid = session_current_tid(s);
     addr_t start_pc = thread_pc(s, tid);
+    uint64_t start_fn = frame0_function(s, tid);
     for (int i = 0; i < count; i++) {
         int rc = step_result(step_once(s, over_calls));
         if (rc != STEP_ON)
             return rc;
     }
-    print_step_location(s, tid, start_pc);
+    print_step_location(s, tid, start_pc, start_fn);
     return 0;
 }
 
@@ -993,6 +1045,7 @@ int infrun_finish(struct session *s)
         return 1;
     if (o != OUT_INTERNAL)
         return o == OUT_ERROR ? -1 : 0;
+    hide_inline_starts(s, tid);
     infrun_print_location(s, tid, true);
     print_return_value(s, func_pc);
     return 0;
@@ -1017,8 +1070,10 @@ int infrun_until(struct session *s, addr_t addr)
         enum outcome o = run_to_goal(s, &g);
         if (o == OUT_EXITED)
             return 1;
-        if (o == OUT_INTERNAL)
+        if (o == OUT_INTERNAL) {
+            hide_inline_starts(s, session_current_tid(s));
             infrun_print_location(s, session_current_tid(s), true);
+        }
         return o == OUT_ERROR ? -1 : 0;
     }
     return step_lines(s, true);
@@ -1031,6 +1086,7 @@ static int step_lines(struct session *s, bool past_only)
 {
     pid_t tid = session_current_tid(s);
     addr_t start_pc = thread_pc(s, tid);
+    uint64_t start_fn = frame0_function(s, tid);
     struct line_info start;
     if (!s->symtab || !symtab_line_for_addr(s->symtab, start_pc, &start)) {
         cmd_error(s, "Cannot find the current line; use \"stepi\" or \"until LOCATION\".");
@@ -1048,11 +1104,11 @@ static int step_lines(struct session *s, bool past_only)
         }
         if (symtab_line_for_addr(s->symtab, pc, &li) && li.addr == pc &&
             li.line != start.line && (!past_only || pc > start_pc)) {
-            print_step_location(s, tid, start_pc);
+            print_step_location(s, tid, start_pc, start_fn);
             return 0;
         }
     }
-    print_step_location(s, tid, start_pc);
+    print_step_location(s, tid, start_pc, start_fn);
     return 0;
 }
 

@@ -835,12 +835,31 @@ static bool second_line_addr(Dwarf_Die *cu, Dwarf_Addr lo, Dwarf_Addr hi, Dwarf_
     return false;
 }
 
+/* Does the code at addr set up a frame pointer ("push %rbp; mov %rsp,%rbp",
+ * perhaps after endbr64)?  gdb 13 on x86-64 skips a prologue for gcc's code
+ * only then (amd64_analyze_prologue); a function without one (most at
+ * -O2) is stopped at its first instruction. */
+static bool sets_up_frame_pointer(struct symtab *st, addr_t addr)
+{
+    unsigned char code[8];
+    size_t at = 0;
+    if (symtab_read_memory(st, addr, code, sizeof code) != 0)
+        return true;    /* cannot tell: keep the line-table rule */
+    if (code[0] == 0xf3 && code[1] == 0x0f && code[2] == 0x1e && code[3] == 0xfa)
+        at = 4;         /* endbr64 */
+    return code[at] == 0x55 && code[at + 1] == 0x48
+           && ((code[at + 2] == 0x89 && code[at + 3] == 0xe5)
+               || (code[at + 2] == 0x8b && code[at + 3] == 0xec));
+}
+
 bool symtab_function_breakpoint_addr(struct symtab *st, const char *name, addr_t *out)
 {
     const struct sym_entry *e = find_symbol(st, name);
     if (!e)
         return false;
     *out = e->addr;
+    if (!sets_up_frame_pointer(st, e->addr))
+        return true;
     Dwarf_Die fn;
     Dwarf_Addr bias;
     if (!symtab_function_die(st, e->addr, &fn, &bias))

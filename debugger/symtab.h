@@ -101,6 +101,26 @@ int unwind_thread(struct symtab *st, pid_t tid, struct frame *out, int max);
 int unwind_from_regs(struct symtab *st, const struct user_regs_struct *regs,
                      struct frame *out, int max);
 
+/* gdb hides the inlined functions that start at the pc a thread stopped
+ * at (a crash or a breakpoint on the first instruction of an inlined
+ * call shows the caller, at the call's line), except after stepi/nexti
+ * and at a breakpoint set by line or address: Note [Inlined frames at
+ * their first instruction] in symtab_inline.c.  The run-control layer
+ * calls this at such a stop of thread tid at pc; unwind_thread then
+ * leaves those frames out while the thread's pc is pc.  tid 0 clears. */
+void symtab_hide_inline_starts(struct symtab *st, pid_t tid, addr_t pc);
+
+/* The line frame f is at: the pc's line, or for a frame whose callee was
+ * inlined into it (also hidden: symtab_hide_inline_starts) the call
+ * site's line (out->addr is then 0, and *full_path, if asked for, the
+ * source file's full path; NULL otherwise). */
+bool frame_line(struct symtab *st, const struct frame *f, struct line_info *out,
+                const char **full_path);
+
+/* Which function frame f is in, inlined functions told apart (an opaque
+ * nonzero id; 0 without DWARF): a step that changes it shows the frame. */
+uint64_t frame_function_id(struct symtab *st, const struct frame *f);
+
 /* Print "#N  0x... in func (a=1, b=0x...) at file.c:12" like gdb, into buf.
  * Arguments are printed where DWARF makes them cheap.  An inlined frame's
  * callers in the same machine frame print without an address, at the
@@ -110,6 +130,9 @@ void frame_describe(struct symtab *st, const struct frame *f, char *buf, size_t 
  * level (as gdb's stop and "info threads" lines show it); false when the
  * thread cannot be unwound (buf untouched). */
 bool frame0_describe(struct symtab *st, pid_t tid, char *buf, size_t len);
+/* Frame f's arguments as frame_describe shows them, without parentheses:
+ * "n=n@entry=5, p=0x4010" ("" for none). */
+void frame_describe_args(struct symtab *st, const struct frame *f, char *buf, size_t len);
 
 /* ---- DWARF variables and types (for expressions) ---- */
 

@@ -2,7 +2,7 @@
 # and their tests.  Fragment of the top Makefile.am: paths from the top.
 debugger_librtsdb_la_SOURCES += debugger/symtab_priv.h debugger/symtab.c \
 	debugger/symtab_regs.c debugger/unwind.c debugger/frame.c debugger/dwarf_loc.c \
-	debugger/dwarf_types.c debugger/types.c debugger/symtab_commands.c \
+	debugger/dwarf_entry.c debugger/dwarf_types.c debugger/types.c debugger/symtab_commands.c \
 	debugger/symtab_inline.c
 
 # ---- debuggees ----
@@ -60,6 +60,16 @@ tests/debuggee/symtab_inline-symtab_inline.$(OBJEXT): CFLAGS += -O2
 TESTS += tests/integration/symtab_inline.sh
 EXTRA_DIST += tests/integration/symtab_inline.sh
 
+# symtab_inline_start: stops at an inlined call's first instruction, which
+# gdb shows in the caller (Note [Inlined frames at their first
+# instruction] in debugger/symtab_inline.c).
+check_PROGRAMS += tests/debuggee/symtab_inline_start
+tests_debuggee_symtab_inline_start_SOURCES = tests/debuggee/symtab_inline_start.c
+tests_debuggee_symtab_inline_start_CFLAGS = -g -O2 $(WARN_CFLAGS) -pthread
+tests/debuggee/symtab_inline_start-symtab_inline_start.$(OBJEXT): CFLAGS += -O2
+TESTS += tests/integration/symtab_inline_start.sh
+EXTRA_DIST += tests/integration/symtab_inline_start.sh
+
 # symtab_optout: variables optimized out at -O2 (Note [Optimized out] in
 # debugger/dwarf_loc.c); symtab_optout.sh compares rtsdb with gdb 13.
 check_PROGRAMS += tests/debuggee/symtab_optout
@@ -69,6 +79,21 @@ tests/debuggee/symtab_optout-symtab_optout.$(OBJEXT): CFLAGS += -O2
 TESTS += tests/integration/symtab_optout.sh
 EXTRA_DIST += tests/integration/symtab_optout.sh
 
+# symtab_entry: parameters that are entry values at -O2 (Note [Entry
+# values] in debugger/dwarf_entry.c); symtab_entry.sh compares rtsdb with
+# gdb 13, test_dwarf_entry decodes its call sites.
+check_PROGRAMS += tests/debuggee/symtab_entry
+tests_debuggee_symtab_entry_SOURCES = tests/debuggee/symtab_entry.c
+tests_debuggee_symtab_entry_CFLAGS = -g -O2 $(WARN_CFLAGS) -pthread
+tests/debuggee/symtab_entry-symtab_entry.$(OBJEXT): CFLAGS += -O2
+TESTS += tests/integration/symtab_entry.sh
+EXTRA_DIST += tests/integration/symtab_entry.sh
+check_PROGRAMS += tests/unit/test_dwarf_entry
+TESTS += tests/unit/test_dwarf_entry
+tests_unit_test_dwarf_entry_SOURCES = tests/unit/test_dwarf_entry.c tests/unit/test_symtab_check.h
+tests_unit_test_dwarf_entry_CPPFLAGS = $(RTSDB_CPPFLAGS)
+tests_unit_test_dwarf_entry_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)
+
 # fuzz_dwarf_loc: random and corrupted DWARF location expressions give a
 # value or a one-line error, never a crash (debugger/dwarf_loc.c).
 check_PROGRAMS += tests/fuzz/fuzz_dwarf_loc
@@ -76,3 +101,11 @@ TESTS += tests/fuzz/fuzz_dwarf_loc
 tests_fuzz_fuzz_dwarf_loc_SOURCES = tests/fuzz/fuzz_dwarf_loc.c
 tests_fuzz_fuzz_dwarf_loc_CPPFLAGS = $(RTSDB_CPPFLAGS)
 tests_fuzz_fuzz_dwarf_loc_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)
+
+# fuzz_dwarf_entry: the call-site decoders of entry values over a
+# corrupted copy of symtab_entry's .debug_info (debugger/dwarf_entry.c).
+check_PROGRAMS += tests/fuzz/fuzz_dwarf_entry
+TESTS += tests/fuzz/fuzz_dwarf_entry
+tests_fuzz_fuzz_dwarf_entry_SOURCES = tests/fuzz/fuzz_dwarf_entry.c
+tests_fuzz_fuzz_dwarf_entry_CPPFLAGS = $(RTSDB_CPPFLAGS)
+tests_fuzz_fuzz_dwarf_entry_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)

@@ -195,6 +195,28 @@ static void print_frame(struct session *s, struct symtab *st, const struct frame
     out_printf(s, "%s\n", buf);
 }
 
+/* Print "NAME = VALUE" for variable `name` seen from frame f (the value
+ * "<optimized out>" or "<error: ...>" where it has none); false if there
+ * is no such variable. */
+static bool print_variable(struct session *s, struct symtab *st, const struct frame *f,
+                           const char *name, const char *indent)
+{
+    struct rd_value v;
+    char text[1024], err[256];
+    if (!name || !dwarf_lookup_variable(st, f, name, &v))
+        return false;
+    if (v.optimized_out)
+        snprintf(text, sizeof text, "<optimized out>");
+    else if (value_format(s, &v, 0, text, sizeof text) != 0) {
+        if (value_fetch(s, &v, err, sizeof err) != 0)
+            snprintf(text, sizeof text, "<error: %s>", err);
+        else if (value_format(s, &v, 0, text, sizeof text) != 0)
+            snprintf(text, sizeof text, "<error>");
+    }
+    out_printf(s, "%s%s = %s\n", indent, name, text);
+    return true;
+}
+
 /* Print the locals of frame f, indented as "bt full" does. */
 static void print_locals(struct session *s, struct symtab *st, const struct frame *f,
                          const char *indent)
@@ -212,23 +234,9 @@ static void print_locals(struct session *s, struct symtab *st, const struct fram
         if (dwarf_child(&fs.scopes[i], &child) != 0)
             continue;
         do {
-            if (dwarf_tag(&child) != DW_TAG_variable)
-                continue;
-            const char *name = dwarf_diename(&child);
-            struct rd_value v;
-            char text[1024], err[256];
-            if (!name || !dwarf_lookup_variable(st, f, name, &v))
-                continue;
-            if (v.optimized_out)
-                snprintf(text, sizeof text, "<optimized out>");
-            else if (value_format(s, &v, 0, text, sizeof text) != 0) {
-                if (value_fetch(s, &v, err, sizeof err) != 0)
-                    snprintf(text, sizeof text, "<error: %s>", err);
-                else if (value_format(s, &v, 0, text, sizeof text) != 0)
-                    snprintf(text, sizeof text, "<error>");
-            }
-            out_printf(s, "%s%s = %s\n", indent, name, text);
-            any = true;
+            if (dwarf_tag(&child) == DW_TAG_variable
+                && print_variable(s, st, f, dwarf_diename(&child), indent))
+                any = true;
         } while (dwarf_siblingof(&child, &child) == 0);
     }
     if (!any)
@@ -360,6 +368,41 @@ static int cmd_info_locals(struct session *s, const char *args)
     return 0;
 }
 
+/* ---- info args ---- */
+
+/* The selected frame's parameters, one "name = value" a line, as gdb's
+ * "info args": the current value only (entry values resolved where the
+ * location needs them, but no "@entry" beside them). */
+static int cmd_info_args(struct session *s, const char *args)
+{
+    int n;
+    struct frame *frames = selected_thread_frames(s, &n);
+    if (!frames)
+        return -1;
+    struct symtab *st = s->symtab;
+    struct frame *f = &frames[s->cur_frame < n ? s->cur_frame : n - 1];
+    struct frame_scopes fs;
+    bool any = false;
+    if (f->signal_frame || !frame_scopes_get(st, f, &fs)) {
+        out_printf(s, "No symbol table info available.\n");
+        free(frames);
+        return 0;
+    }
+    Dwarf_Die child;
+    if (dwarf_child(&fs.scopes[fs.func], &child) == 0) {
+        do {
+            if (dwarf_tag(&child) == DW_TAG_formal_parameter
+                && print_variable(s, st, f, dwarf_diename(&child), ""))
+                any = true;
+        } while (dwarf_siblingof(&child, &child) == 0);
+    }
+    if (!any)
+        out_printf(s, "No arguments.\n");
+    frame_scopes_free(&fs);
+    free(frames);
+    return 0;
+}
+
 /* ---- info frame ---- */
 
 static int cmd_info_frame(struct session *s, const char *args)
@@ -404,7 +447,9 @@ static int cmd_info_frame(struct session *s, const char *args)
         out_printf(s, " Locals at unknown address, Previous frame's sp is 0x%" PRIx64 "\n",
                    f->cfa);
     } else {
-        out_printf(s, " Arglist at 0x%" PRIx64 ", args: \n", f->cfa - 16);
+        char args_text[2048];
+        frame_describe_args(st, f, args_text, sizeof args_text);
+        out_printf(s, " Arglist at 0x%" PRIx64 ", args: %s\n", f->cfa - 16, args_text);
         out_printf(s, " Locals at 0x%" PRIx64 ", Previous frame's sp is 0x%" PRIx64 "\n",
                    f->cfa - 16, f->cfa);
     }
@@ -758,6 +803,10 @@ static const struct command symtab_commands[] = {
       "info locals\nPrint each local variable of the selected frame, innermost scope first;\n"
       "\"<optimized out>\" where optimised code left it no value at the frame's pc.",
       cmd_info_locals, NULL, false, false },
+    { "info args", NULL, "Argument variables of the selected frame.",
+      "info args\nPrint each parameter of the selected frame's function as NAME = VALUE;\n"
+      "\"<optimized out>\" where optimised code left it no value at the frame's pc.",
+      cmd_info_args, NULL, false, false },
     { "info symbol", NULL, "Describe what symbol is at location ADDR.",
       "info symbol ADDR\nPrint the symbol containing address ADDR, its offset and section.",
       cmd_info_symbol, NULL, false, false },

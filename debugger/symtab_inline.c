@@ -6,6 +6,9 @@
  * calls the pc sits in) and frame_scopes_get (the scopes of one frame: its
  * own function, which may be an inlined instance, and the real function
  * whose frame base and registers it shares).  See Note [Inlined frames].
+ * symtab_hide_inline_starts hides, as gdb does at most stops, the inlined
+ * calls a thread is about to make (Note [Inlined frames at their first
+ * instruction]).
  *
  * Depends on: symtab_priv.h, libdw.  Knows nothing of commands or output.
  */
@@ -107,6 +110,78 @@ int symtab_inline_depth(struct symtab *st, addr_t pc)
     return depth;
 }
 
+/* Note [Inlined frames at their first instruction]
+ * When a thread stops at the first instruction of an inlined call, gdb
+ * does not show the inlined function yet: the program is "about to call"
+ * it, so frame 0 is the caller, at the line of the call, without an
+ * address (gdb's skip_inline_frames; "step" would then enter it without
+ * moving).  gdb 13, measured on tests/debuggee/symtab_inline_start.c
+ * (tests/integration/symtab_inline.sh):
+ *   - a signal there (a null pointer read by the inlined function's first
+ *     instruction), a watchpoint hit, "finish", "until", and a breakpoint
+ *     set by the name of the real function it is inlined into: hidden,
+ *     "#0  reader (n=4) at x.c:16", "16\t    int v = load(where);";
+ *   - "stepi"/"nexti" (gdb does not look for inlined calls after a
+ *     single-instruction step) and a breakpoint set by line or by address
+ *     (its location names the inlined function, or nothing, and gdb then
+ *     presents the innermost): shown;
+ *   - a core file: shown (gdb only hides at the stops it runs to).
+ * Which inlined calls start at pc: from the innermost, every inlined
+ * instance whose entry (low pc, or first range) is pc, or whose ranges
+ * hold pc but not pc - 1 (gdb's block_starting_point_at), up to the first
+ * that does not; lexical blocks in between do not stop the walk.
+ * symtab_hide_inline_starts records the count for one thread and pc;
+ * unwind_thread leaves those frames out while the thread stays there, and
+ * the run-control layer clears it whenever the program moves. */
+
+/* Does the inlined instance start at pc (unbiased)? */
+static bool inline_starts_at(Dwarf_Die *die, Dwarf_Addr pc)
+{
+    Dwarf_Addr low, base, start, end;
+    ptrdiff_t off = 0;
+    if (dwarf_lowpc(die, &low) == 0)
+        return low == pc || dwarf_haspc(die, pc - 1) <= 0;
+    /* The first non-empty range is the entry. */
+    while ((off = dwarf_ranges(die, off, &base, &start, &end)) > 0)
+        if (start < end)
+            return start == pc || dwarf_haspc(die, pc - 1) <= 0;
+    return false;
+}
+
+int symtab_inline_starts(struct symtab *st, addr_t pc)
+{
+    Dwarf_Die *scopes;
+    Dwarf_Addr bias;
+    int n = symtab_pc_scopes(st, pc, &scopes, &bias), count = 0;
+    for (int i = 0; i < n; i++) {
+        int tag = dwarf_tag(&scopes[i]);
+        if (tag == DW_TAG_subprogram)
+            break;
+        if (tag != DW_TAG_inlined_subroutine)
+            continue;
+        if (!inline_starts_at(&scopes[i], pc - bias))
+            break;
+        count++;
+    }
+    free(scopes);
+    return count;
+}
+
+void symtab_hide_inline_starts(struct symtab *st, pid_t tid, addr_t pc)
+{
+    if (!st)
+        return;
+    st->hidden_inline.tid = 0;
+    if (tid == 0)
+        return;
+    int count = symtab_inline_starts(st, pc);
+    if (count > 0) {
+        st->hidden_inline.tid = tid;
+        st->hidden_inline.pc = pc;
+        st->hidden_inline.count = count;
+    }
+}
+
 bool frame_scopes_get(struct symtab *st, const struct frame *f, struct frame_scopes *fs)
 {
     memset(fs, 0, sizeof *fs);
@@ -128,6 +203,16 @@ bool frame_scopes_get(struct symtab *st, const struct frame *f, struct frame_sco
     fs->inner_call = idx > 0 ? chain[idx - 1] : -1;
     fs->first = idx > 0 ? chain[idx - 1] + 1 : 0;
     return true;
+}
+
+uint64_t frame_function_id(struct symtab *st, const struct frame *f)
+{
+    struct frame_scopes fs;
+    if (!frame_scopes_get(st, f, &fs))
+        return 0;
+    uint64_t id = dwarf_dieoffset(&fs.scopes[fs.func]) + fs.bias + 1;
+    frame_scopes_free(&fs);
+    return id;
 }
 
 void frame_scopes_free(struct frame_scopes *fs)

@@ -31,6 +31,18 @@ struct symtab {
     size_t nsyms;
     struct dwarf_cache *dc; /* built on first type/variable lookup */
     uint64_t maps_signature;/* live: file mappings when modules were last read */
+    struct {                /* unwind_caller's answers while one frame line is
+                               written (frame.c); off otherwise, since the
+                               target may run between two lines */
+        bool active;
+        int n, next;
+        struct { struct frame callee, caller; bool found; } e[4];
+    } caller_memo;
+    struct {                /* symtab_hide_inline_starts: frames hidden at a stop */
+        pid_t tid;          /* 0: none */
+        addr_t pc;
+        int count;
+    } hidden_inline;
 };
 
 /* Module containing addr, with its load bias; NULL if none. */
@@ -83,9 +95,10 @@ struct var_loc {
 /* Evaluate the DW_AT_location of `var` for frame f, whose function DIE is
  * `fn` (for DW_AT_frame_base) in a module with load bias `bias`.  Supports
  * DW_OP_addr, fbreg, breg*, reg*, call_frame_cfa, the stack and arithmetic
- * operations, stack_value, implicit_value, piece and location lists; no
- * location at the pc (or an entry value) is VLOC_OPTIMIZED_OUT, anything
- * unknown or malformed VLOC_ERROR. */
+ * operations, stack_value, implicit_value, piece, entry_value (through
+ * the caller's call site, dwarf_entry.c) and location lists; no location
+ * at the pc (or an entry value the caller does not give) is
+ * VLOC_OPTIMIZED_OUT, anything unknown or malformed VLOC_ERROR. */
 struct var_loc dwarf_variable_location(struct symtab *st, const struct frame *f, Dwarf_Die *fn,
                                        Dwarf_Die *var, Dwarf_Addr bias);
 /* The same for an already decoded expression (no location list, no
@@ -94,6 +107,50 @@ struct var_loc dwarf_variable_location(struct symtab *st, const struct frame *f,
 struct var_loc dwarf_location_eval(struct symtab *st, const struct frame *f, Dwarf_Attribute *attr,
                                    const Dwarf_Op *ops, size_t nops, const uint64_t *frame_base,
                                    Dwarf_Addr bias);
+
+/* The location expression of variable var at unbiased pc in real
+ * function fn (NULL: none known): 1 found, 0 none there (optimized out),
+ * -1 corrupt.  A location list entry with an empty range applies at fn's
+ * first instruction only, as in gdb (Note [Optimized out]). */
+int dwarf_location_at(Dwarf_Die *fn, Dwarf_Die *var, Dwarf_Addr pc, Dwarf_Attribute *a,
+                      Dwarf_Op **ops, size_t *nops);
+
+/* The value of a call site's DWARF expression (DW_AT_call_value,
+ * DW_AT_call_target) in frame f, whose real function is fn (for its frame
+ * base): VLOC_VALUE, VLOC_OPTIMIZED_OUT or VLOC_ERROR.  depth counts
+ * nested entry values (Note [Entry values] in dwarf_entry.c). */
+struct var_loc dwarf_expression_value(struct symtab *st, const struct frame *f, Dwarf_Die *fn,
+                                      Dwarf_Attribute *attr, Dwarf_Addr bias, int depth);
+
+/* ---- dwarf_entry.c: entry values (Note [Entry values]) ---- */
+
+/* The register DW_OP_entry_value's operand names: 1 and *dwreg (a DWARF
+ * register number) for a lone DW_OP_regN/regx, 0 for anything else. */
+int dwarf_entry_register_of(const Dwarf_Op *sub, size_t nsub, uint64_t *dwreg);
+/* The same for the DW_OP_entry_value op of attribute attr; -1 if its
+ * operand cannot be decoded. */
+int dwarf_entry_value_register(Dwarf_Attribute *attr, const Dwarf_Op *op, uint64_t *dwreg);
+/* The DW_TAG_call_site among the children of scopes[0..n) whose return
+ * address (unbiased) is return_pc. */
+bool dwarf_call_site_find(Dwarf_Die *scopes, int nscopes, Dwarf_Addr return_pc, Dwarf_Die *site);
+/* The DW_AT_call_value of the call site's parameter passed in DWARF
+ * register dwreg. */
+bool dwarf_call_site_parameter(Dwarf_Die *site, uint64_t dwreg, Dwarf_Attribute *value);
+/* The (biased) address of the function the call site calls: 1 found, 0
+ * not said (an indirect call needs the caller's frame), -1 corrupt. */
+int dwarf_call_site_target(struct symtab *st, Dwarf_Die *site, const struct frame *caller,
+                           Dwarf_Die *caller_fn, Dwarf_Addr bias, int depth, addr_t *target);
+/* What DWARF register dwreg held on entry to frame f's function, from its
+ * caller's call site: VLOC_VALUE, VLOC_OPTIMIZED_OUT when the caller does
+ * not say, VLOC_ERROR for a corrupt call site. */
+struct var_loc dwarf_entry_value(struct symtab *st, const struct frame *f, uint64_t dwreg,
+                                 int depth);
+/* The value parameter `param` (of real function fn, or of a function
+ * inlined into it) had on entry to fn, when its location at fn's first
+ * instruction is a register the caller's call site gives; for
+ * "n=n@entry=5". */
+bool dwarf_parameter_entry_value(struct symtab *st, const struct frame *f, Dwarf_Die *fn,
+                                 Dwarf_Die *param, uint64_t *value);
 
 /* ---- dwarf_types.c ---- */
 
@@ -125,16 +182,26 @@ struct frame_scopes {
 };
 bool frame_scopes_get(struct symtab *st, const struct frame *f, struct frame_scopes *fs);
 void frame_scopes_free(struct frame_scopes *fs);
-/* The line frame f is at: the pc's line, or for the outer frames of an
- * inline chain the call site's line (out->addr is then 0, and *full_path,
- * if asked for, the source file's full path; NULL otherwise). */
-bool frame_line(struct symtab *st, const struct frame *f, struct line_info *out,
-                const char **full_path);
+/* How many inlined functions, innermost first, have their first
+ * instruction at pc (Note [Inlined frames at their first instruction]). */
+int symtab_inline_starts(struct symtab *st, addr_t pc);
 
 /* ---- unwind.c ---- */
 
 /* pc to use for symbol and line lookups of frame f: the call instruction
  * (pc - 1) for callers, pc itself for frame 0 and signal frames. */
 addr_t frame_lookup_pc(const struct frame *f);
+/* The machine frame that called f's machine frame (its real function's
+ * caller; inlined frames share their machine frame's caller), unwound
+ * again from f's registers; false at the outermost frame or when the
+ * unwinder cannot say. */
+bool unwind_caller(struct symtab *st, const struct frame *f, struct frame *caller);
+/* Remember unwind_caller's answers (on) until told to forget them (off):
+ * each parameter of a frame line asks for the same caller. */
+void unwind_caller_memo(struct symtab *st, bool on);
+/* unwind_from_regs, leaving out the `hide` innermost inlined frames of
+ * frame 0 (symtab_hide_inline_starts). */
+int unwind_regs(struct symtab *st, const struct user_regs_struct *regs, struct frame *out,
+                int max, int hide);
 
 #endif

@@ -1,7 +1,9 @@
 /* unwind.c — backtraces with libunwind, from a thread or from any registers.
  *
- * Offers unwind_thread (a thread of a live process or of a core) and
- * unwind_from_regs (any saved register set, e.g. a green thread's context).
+ * Offers unwind_thread (a thread of a live process or of a core),
+ * unwind_from_regs (any saved register set, e.g. a green thread's context)
+ * and unwind_caller (the machine frame that called a given frame, for
+ * entry values: Note [Entry values] in dwarf_entry.c).
  * Both run libunwind's remote unwinder over accessors of our own: registers
  * come from the given set, memory from the target, and unwind tables from
  * the module libdwfl says holds the pc.  See Note [One unwinder for every
@@ -255,6 +257,12 @@ static bool is_main_function(struct symtab *st, const struct frame *f)
 int unwind_from_regs(struct symtab *st, const struct user_regs_struct *regs, struct frame *out,
                      int max)
 {
+    return unwind_regs(st, regs, out, max, 0);
+}
+
+int unwind_regs(struct symtab *st, const struct user_regs_struct *regs, struct frame *out,
+                int max, int hide)
+{
     if (!st || !regs || max <= 0)
         return 0;
     if (max > RD_MAX_FRAMES)
@@ -308,6 +316,8 @@ int unwind_from_regs(struct symtab *st, const struct user_regs_struct *regs, str
          * Note [Inlined frames] in symtab_inline.c. */
         int inlined = f->signal_frame ? 0 : symtab_inline_depth(st, frame_lookup_pc(f));
         int first = n;
+        if (n == 0)     /* Note [Inlined frames at their first instruction] */
+            inlined = hide < inlined ? inlined - hide : 0;
         for (int d = inlined; d > 0 && n < max; d--) {
             out[n] = *f;
             out[n].level = n;
@@ -343,6 +353,61 @@ int unwind_from_regs(struct symtab *st, const struct user_regs_struct *regs, str
     return n;
 }
 
+void unwind_caller_memo(struct symtab *st, bool on)
+{
+    st->caller_memo.active = on;
+    st->caller_memo.n = st->caller_memo.next = 0;
+}
+
+static bool unwind_caller_uncached(struct symtab *st, const struct frame *f, struct frame *caller);
+
+bool unwind_caller(struct symtab *st, const struct frame *f, struct frame *caller)
+{
+    if (!st->caller_memo.active)
+        return unwind_caller_uncached(st, f, caller);
+    for (int i = 0; i < st->caller_memo.n; i++)
+        if (memcmp(&st->caller_memo.e[i].callee, f, sizeof *f) == 0) {
+            *caller = st->caller_memo.e[i].caller;
+            return st->caller_memo.e[i].found;
+        }
+    int k = st->caller_memo.next;
+    st->caller_memo.next = (k + 1) % 4;
+    if (st->caller_memo.n < 4)
+        st->caller_memo.n++;
+    memset(&st->caller_memo.e[k], 0, sizeof st->caller_memo.e[k]);
+    st->caller_memo.e[k].callee = *f;
+    st->caller_memo.e[k].found = unwind_caller_uncached(st, f, &st->caller_memo.e[k].caller);
+    *caller = st->caller_memo.e[k].caller;
+    return st->caller_memo.e[k].found;
+}
+
+static bool unwind_caller_uncached(struct symtab *st, const struct frame *f, struct frame *caller)
+{
+    if (!f->regs_valid || f->signal_frame || f->pc == 0)
+        return false;
+    /* Unwind from f's own registers, with its lookup pc as the pc, so the
+     * CFI row is the call instruction's, as when f was unwound. */
+    struct user_regs_struct regs = f->regs;
+    regs.rip = frame_lookup_pc(f);
+    enum { MAX = 2 * 64 + 2 };      /* two machine frames and their inlined ones */
+    struct frame *frames = malloc(MAX * sizeof *frames);
+    if (!frames)
+        return false;
+    int n = unwind_from_regs(st, &regs, frames, MAX), machine = 0;
+    bool found = false;
+    for (int i = 0; i < n && !found; i++) {
+        if (frames[i].inline_depth > 0)
+            continue;
+        if (machine++ == 1) {
+            *caller = frames[i];
+            caller->level = f->level + 1;   /* a return address: looked up at pc - 1 */
+            found = !caller->signal_frame && caller->pc != 0;
+        }
+    }
+    free(frames);
+    return found;
+}
+
 int unwind_thread(struct symtab *st, pid_t tid, struct frame *out, int max)
 {
     struct user_regs_struct regs;
@@ -352,5 +417,7 @@ int unwind_thread(struct symtab *st, pid_t tid, struct frame *out, int max)
     int rc = st->t->ops->get_regs(st->t, tid, &regs);
     if (rc != 0)
         return rc < 0 ? rc : -1;
-    return unwind_from_regs(st, &regs, out, max);
+    int hide = st->hidden_inline.tid == tid && st->hidden_inline.pc == regs.rip
+               ? st->hidden_inline.count : 0;
+    return unwind_regs(st, &regs, out, max, hide);
 }

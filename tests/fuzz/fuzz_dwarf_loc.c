@@ -6,9 +6,11 @@
  * operands) and evaluates it in a made-up frame 0 or caller frame, with
  * and without a frame base.  Whatever the bytes, the result must be one of
  * the location kinds, pieces must fit the value buffer, and an error must
- * be one non-empty line.  For "make check" gcc builds it with the driver
- * below: a fixed-seed generator makes random and mutated expressions for
- * about a second (arguments replay files instead).
+ * be one non-empty line; dwarf_entry_register_of (DW_OP_entry_value's
+ * operand) must name a register for a lone DW_OP_reg op only.  For "make
+ * check" gcc builds it with the driver below: a fixed-seed generator makes
+ * random and mutated expressions for about a second (arguments replay
+ * files instead).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +94,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     if (loc.kind == VLOC_REGISTER && (loc.regno < 0 || loc.regno >= RD_NUM_REGS))
+        abort();
+    /* The same ops as the operand of a DW_OP_entry_value (dwarf_entry.c):
+     * a register only for one DW_OP_reg op. */
+    uint64_t reg = 0;
+    int k = dwarf_entry_register_of(ops, nops, &reg);
+    if (k != 0 && (k != 1 || nops != 1
+                   || !((ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
+                        || ops[0].atom == DW_OP_regx)))
         abort();
     return 0;
 }

@@ -55,7 +55,7 @@ Stack level 8, frame at 0xADDR:
  rip = 0xADDR in symtab_lib_apply (DIR/symtab_lib.c:12); saved rip = 0xADDR
  called by frame at 0xADDR
  caller of frame at 0xADDR
- Arglist at 0xADDR, args: 
+ Arglist at 0xADDR, args: callback=0xADDR <deep_callback>, value=129
  Locals at 0xADDR, Previous frame's sp is 0xADDR
  Saved registers:
   rip at 0xADDR

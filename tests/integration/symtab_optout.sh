@@ -22,7 +22,7 @@ set -u
 PROG="$DEBUGGEE/symtab_optout"
 
 # answers FILE: the lines that carry values and errors, addresses and
-# source positions masked (rtsdb's breakpoint line in leaf may differ).
+# source positions masked.
 answers() {
     grep -E "^(\\\$[0-9]+ = |#[0-9]+ |(        )?[a-z_]+ = |Can't take|value has been|Left operand|Attempt to|No symbol)" "$1" \
         | sed -E -e 's/^(#[0-9]+) +(0x[0-9a-f]+ in )?/\1 /' -e 's/ at [^ ]+:[0-9]+$//' \
