@@ -14,10 +14,13 @@
 volatile int *target_null_pointer;
 char target_crash_note[32] = "crash-debuggee";
 
+static volatile int sleeper_ready;
+
 static void *sleeper(void *arg)
 {
     (void)arg;
     pthread_setname_np(pthread_self(), "sleeper");
+    sleeper_ready = 1;
     sleep(30);
     return NULL;
 }
@@ -37,7 +40,11 @@ int main(int argc, char **argv)
 {
     pthread_t th;
     pthread_create(&th, NULL, sleeper, NULL);
-    usleep(20000);
+    /* A core must not catch the sleeper still in clone3, whose first
+     * instructions have no CFI (target_core.sh compares with gdb). */
+    while (!sleeper_ready)
+        usleep(1000);
+    usleep(20000);      /* and from there into sleep */
     if (argc > 1 && strcmp(argv[1], "wait") == 0) {
         printf("%d\n", (int)getpid());
         fflush(stdout);

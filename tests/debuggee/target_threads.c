@@ -16,12 +16,14 @@
 volatile unsigned long target_counter;
 char target_message[64] = "hello from target_threads";
 volatile int target_ready;
+static int n_named;
 
 static void *worker(void *arg)
 {
     char name[16];
     snprintf(name, sizeof name, "worker%d", (int)(long)arg);
     pthread_setname_np(pthread_self(), name);
+    __atomic_fetch_add(&n_named, 1, __ATOMIC_RELEASE);
     for (;;) {
         __atomic_fetch_add(&target_counter, 1, __ATOMIC_RELAXED);
         usleep(1000);
@@ -39,7 +41,8 @@ int main(int argc, char **argv)
         n = 16;
     for (int i = 0; i < n; i++)
         pthread_create(&th[i], NULL, worker, (void *)(long)(i + 1));
-    usleep(20000);      /* let the workers name themselves */
+    while (__atomic_load_n(&n_named, __ATOMIC_ACQUIRE) < n)
+        usleep(1000);   /* every worker has named itself before we report */
     target_ready = 1;
     if (fd >= 0) {
         char line[128];
