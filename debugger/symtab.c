@@ -684,7 +684,10 @@ int symtab_complete(struct symtab *st, const char *prefix,
  * line carries a non-zero discriminator (optimised code emits many such
  * rows, e.g. in libc).  So for gdb the line containing pc starts at the
  * first of the run of same-line rows, and frame 0 shows its address unless
- * pc is at that first row.  We walk back the same way; for -O0 code, where
+ * pc is at that first row.  We walk back the same way.  Likewise a row
+ * that is not a statement boundary (is_stmt false: GCC's location views
+ * emit them mid-line) does not start a line for gdb: a fault there shows
+ * "0x... in crash_inner (...)" with its address.  For -O0 code, where
  * consecutive rows differ in line, this is simply the row holding pc. */
 static size_t line_run_start(Dwarf_Lines *lines, size_t i)
 {
@@ -706,7 +709,15 @@ static size_t line_run_start(Dwarf_Lines *lines, size_t i)
     for (size_t k = j; k <= i; k++)
         if (dwarf_linediscriminator(dwarf_onesrcline(lines, k), &disc) == 0 && disc != 0)
             discriminated = true;
-    return discriminated ? j : i;
+    if (discriminated)
+        return j;
+    /* A row that is not a statement boundary (is_stmt false) continues the
+     * line before it: the line starts at the last statement row. */
+    bool stmt;
+    size_t k = i;
+    while (k > j && dwarf_linebeginstatement(dwarf_onesrcline(lines, k), &stmt) == 0 && !stmt)
+        k--;
+    return k;
 }
 
 bool symtab_line_for_addr(struct symtab *st, addr_t addr, struct line_info *out)

@@ -57,7 +57,22 @@ compare "$TMP/ours.core" rtsdb-gcore
 gdb -nx -batch -ex run -ex "gcore $TMP/gdb.core" -ex kill "$PROG" >/dev/null 2>&1
 compare "$TMP/gdb.core" gdb-gcore
 
-# 4. Bad cores: one clear line, non-zero exit.
+# 4. The crash's stop report and backtrace, line for line as gdb prints them
+# (addresses, entry values, and the address of a frame 0 that faulted in the
+# middle of a line: Note [Where a line starts, as gdb sees it]).  Only
+# argv's value, which depends on the environment, is masked.
+stop_lines() {
+    grep -E '^(#[0-9]|0x[0-9a-f]+ in |[0-9]+	)' | sed -E 's/argv=0x[0-9a-f]+/argv=ARGV/'
+}
+"$RTSDB" -q --batch -ex run -ex bt "$PROG" 2>&1 | stop_lines >"$TMP/ours.stop"
+gdb -nx -batch -ex run -ex bt "$PROG" 2>/dev/null | stop_lines >"$TMP/gdb.stop"
+if [ -s "$TMP/gdb.stop" ] && cmp -s "$TMP/ours.stop" "$TMP/gdb.stop"; then
+    echo "crash stop: $(wc -l <"$TMP/ours.stop") lines agree with gdb"
+else
+    echo "FAIL: crash stop differs from gdb's"; diff "$TMP/gdb.stop" "$TMP/ours.stop"; fail=1
+fi
+
+# 5. Bad cores: one clear line, non-zero exit.
 head -c 3000 "$TMP/ours.core" >"$TMP/trunc.core"
 msg=$("$RTSDB" -q --batch --core "$TMP/trunc.core" "$PROG" 2>&1); rc=$?
 echo "truncated: $msg"
