@@ -43,6 +43,17 @@ same_file() {
 # Addresses differ from run to run (ASLR off or not): mask them.
 mask() { sed -e 's/0x[0-9a-f]\{9,\}/0xADDR/g' -e 's/process [0-9]*/process PID/g'; }
 
+# run_ex CMDFILE COMMAND...: COMMAND with each line of CMDFILE as an -ex
+# (a script given with -x would stop at its first error, in gdb and rtsdb).
+run_ex() {
+    cmdfile=$1
+    shift
+    while IFS= read -r line; do
+        set -- "$@" -ex "$line"
+    done <"$cmdfile"
+    "$@"
+}
+
 # The test's status: 0, or 1 after the failure count (and the output
 # named by LAST_OUT, when a test sets it).
 finish_test() {

@@ -16,12 +16,8 @@
 # blocks, dangling callee references, entry values with a bad operand) and
 # rtsdb must answer without crashing or hanging, errors on one line.
 set -u
-TMP=$(mktemp -d /tmp/symtab_entry.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-RTSDB="$top_builddir/debugger/rtsdb"
-PROG="$top_builddir/tests/debuggee/symtab_entry"
-status=0
-fail() { echo "FAIL: $*"; status=1; }
+. "$top_srcdir/tests/integration/cli_lib.sh"
+PROG="$DEBUGGEE/symtab_entry"
 
 # answers FILE: the lines that carry values, addresses and source
 # positions masked.
@@ -38,15 +34,6 @@ cmds() {
     [ "$1" = rtsdb ] && echo "gcore $TMP/core"
     printf '%s\n' 'up 2' 'print n' 'info args' down 'print k' \
         continue bt up 'print n' 'info args' 'info frame' continue bt 'up' 'info args'
-}
-# run_ex CMDFILE COMMAND...: COMMAND with each line of CMDFILE as an -ex.
-run_ex() {
-    cmdfile=$1
-    shift
-    while IFS= read -r line; do
-        set -- "$@" -ex "$line"
-    done <"$cmdfile"
-    "$@"
 }
 cmds rtsdb >"$TMP/rtsdb.cmds"
 cmds gdb >"$TMP/gdb.cmds"
@@ -163,9 +150,9 @@ fi
 
 # Corrupted call sites: every answer a value, <optimized out> or a
 # one-line error; never a crash or a hang.
-command -v readelf >/dev/null 2>&1 || { echo "note: no readelf; corruption check skipped"; exit $status; }
+command -v readelf >/dev/null 2>&1 || { echo "note: no readelf; corruption check skipped"; finish_test; }
 info_off=$(readelf -SW "$PROG" | sed -n 's/.*\] \.debug_info *PROGBITS *[0-9a-f]* \([0-9a-f]*\) .*/\1/p')
-[ -n "$info_off" ] || { fail "no .debug_info in $PROG"; exit $status; }
+[ -n "$info_off" ] || { fail "no .debug_info in $PROG"; finish_test; }
 readelf --debug-dump=info "$PROG" >"$TMP/info.txt" 2>/dev/null
 # attr_offsets NAME: the .debug_info offsets of every attribute NAME.
 attr_offsets() {
@@ -179,7 +166,7 @@ patch() {
 }
 values=$(attr_offsets DW_AT_call_value)
 origins=$(attr_offsets DW_AT_call_origin)
-[ -n "$values" ] && [ -n "$origins" ] || { fail "no call sites in $PROG"; exit $status; }
+[ -n "$values" ] && [ -n "$origins" ] || { fail "no call sites in $PROG"; finish_test; }
 printf '%s\n' bt 'up 2' 'info args' 'print n' 'info frame' 'frame 0' 'info args' >"$TMP/bad.cmds"
 reported=0
 for how in badop overrun dangling badsub longsub; do
@@ -213,4 +200,4 @@ for how in badop overrun dangling badsub longsub; do
 done
 # The corruption reached the call-site decoders, and they said so.
 [ "$reported" -gt 0 ] || fail "corrupt call sites: no DWARF error reported"
-exit $status
+finish_test

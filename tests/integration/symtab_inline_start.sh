@@ -15,12 +15,8 @@
 #     first_inlined shown; "break *ADDR" there: load shown;
 #   - a core written at that stop: load shown (gdb hides only at stops).
 set -u
-TMP=$(mktemp -d /tmp/symtab_inline_start.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-RTSDB="$top_builddir/debugger/rtsdb"
+. "$top_srcdir/tests/integration/cli_lib.sh"
 PROG="$top_builddir/tests/debuggee/symtab_inline_start"
-status=0
-fail() { echo "FAIL: $*"; status=1; }
 have_gdb=false
 command -v gdb >/dev/null 2>&1 && have_gdb=true
 
@@ -118,4 +114,4 @@ if $have_gdb; then
     answers "$TMP/core.gdb.out" | grep "^#" | sed 1d | diff -u - "$TMP/core.rtsdb" \
         || { fail "core: rtsdb and gdb disagree"; cat "$TMP/core.gdb.out"; }
 fi
-exit $status
+finish_test

@@ -67,16 +67,6 @@ print kept
 bt full
 X
 }
-# run_ex CMDFILE COMMAND...: COMMAND with each line of CMDFILE as an -ex
-# (a script given with -x would stop at its first error, in gdb and rtsdb).
-run_ex() {
-    cmdfile=$1
-    shift
-    while IFS= read -r line; do
-        set -- "$@" -ex "$line"
-    done <"$cmdfile"
-    "$@"
-}
 cmds rtsdb >"$TMP/rtsdb.cmds"
 cmds gdb >"$TMP/gdb.cmds"
 run_ex "$TMP/rtsdb.cmds" "$RTSDB" -q --batch "$PROG" >"$TMP/live.out" 2>&1
