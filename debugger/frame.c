@@ -51,6 +51,9 @@ static void put_string_at(struct outbuf *o, struct symtab *st, addr_t addr)
     put(o, "0x%" PRIx64, addr);
     if (addr == 0)
         return;
+    char sym[300];
+    if (symtab_symbolize(st, addr, sym, sizeof sym))
+        put(o, " <%s>", sym);
     char s[201];
     size_t n = 0;
     for (; n < 200; n++) {
@@ -100,13 +103,11 @@ static void put_scalar(struct outbuf *o, struct symtab *st, struct rd_type *t,
         struct rd_type *to = type_strip_typedefs(u->target);
         if (to && to->kind == TY_CHAR) {
             put_string_at(o, st, raw);
-        } else if (to && to->kind == TY_FUNC) {
-            struct sym_info si;
+        } else {    /* gdb's "print symbol": function and data pointers alike */
+            char sym[300];
             put(o, "0x%" PRIx64, raw);
-            if (raw && symtab_lookup_addr(st, raw, &si) && si.addr == raw)
-                put(o, " <%s>", si.name);
-        } else {
-            put(o, "0x%" PRIx64, raw);
+            if (raw && symtab_symbolize(st, raw, sym, sizeof sym))
+                put(o, " <%s>", sym);
         }
         return;
     }

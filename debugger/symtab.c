@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -534,6 +535,20 @@ bool symtab_lookup_addr(struct symtab *st, addr_t addr, struct sym_info *out)
     out->addr = addr - off;
     out->size = sym.st_size;
     out->module = symtab_module_path(mod);
+    return true;
+}
+
+bool symtab_symbolize(struct symtab *st, addr_t a, char *buf, size_t len)
+{
+    struct sym_info si;
+    if (!st || !symtab_lookup_addr(st, a, &si) || !si.name)
+        return false;
+    if (a < si.addr || (si.size && a >= si.addr + si.size) || (!si.size && a != si.addr))
+        return false;
+    if (a == si.addr)
+        snprintf(buf, len, "%s", si.name);
+    else
+        snprintf(buf, len, "%s+%" PRIu64, si.name, (uint64_t)(a - si.addr));
     return true;
 }
 

@@ -45,6 +45,9 @@ void symtab_free(struct symtab *st);
 
 int symtab_modules(struct symtab *st, struct rd_module **out, size_t *n);
 bool symtab_lookup_addr(struct symtab *st, addr_t addr, struct sym_info *out);
+/* gdb's "<sym>" / "<sym+off>" for an address inside a symbol (exactly at
+ * one without a size), into buf without the brackets; false if none. */
+bool symtab_symbolize(struct symtab *st, addr_t addr, char *buf, size_t len);
 /* Functions and data objects by name (first match; main executable first). */
 bool symtab_lookup_name(struct symtab *st, const char *name, struct sym_info *out);
 /* Address just past a function's prologue, for "break FUNC". */

@@ -197,17 +197,7 @@ void type_print_full(struct session *s, const struct rd_type *t, struct strbuf *
 /* The symbol holding address a, as gdb's <sym+off>; false if none. */
 static bool symbolize(struct session *s, addr_t a, char *buf, size_t len)
 {
-    struct sym_info si;
-    struct symtab *sym = session_symtab(s);
-    if (!sym || !symtab_lookup_addr(sym, a, &si) || !si.name)
-        return false;
-    if (a < si.addr || (si.size && a >= si.addr + si.size) || (!si.size && a != si.addr))
-        return false;
-    if (a == si.addr)
-        snprintf(buf, len, "%s", si.name);
-    else
-        snprintf(buf, len, "%s+%" PRIu64, si.name, (uint64_t)(a - si.addr));
-    return true;
+    return symtab_symbolize(session_symtab(s), a, buf, len);
 }
 
 void format_address(struct session *s, addr_t a, char *buf, size_t len)
@@ -565,8 +555,11 @@ static int format_pointer(struct fmt_ctx *c, struct rd_type *type, uint64_t a, b
         format_integer(c, a, 8, false, 'a', sb);
         return 0;
     }
+    char sym[300];
     if (target && is_char_type(target)) {
         sb_appendf(sb, "0x%" PRIx64, a);
+        if (a != 0 && symbolize(c->s, (addr_t)a, sym, sizeof sym))
+            sb_appendf(sb, " <%s>", sym);
         if (a != 0) {
             sb_append(sb, " ", 1);
             format_c_string(c->s, (addr_t)a, sb);
@@ -579,7 +572,6 @@ static int format_pointer(struct fmt_ctx *c, struct rd_type *type, uint64_t a, b
         sb_appendf(sb, "(%s) ", decl);
     }
     sb_appendf(sb, "0x%" PRIx64, a);
-    char sym[300];
     if (a && symbolize(c->s, (addr_t)a, sym, sizeof sym))
         sb_appendf(sb, " <%s>", sym);
     return 0;

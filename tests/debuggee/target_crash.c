@@ -25,14 +25,16 @@ static void *sleeper(void *arg)
     return NULL;
 }
 
-__attribute__((noinline)) void crash_inner(int depth)
+/* note points at data: frame lines show "note=0x... <target_crash_note+5>"
+ * as gdb does for a pointer into a symbol. */
+__attribute__((noinline)) void crash_inner(int depth, const char *note)
 {
-    *target_null_pointer = depth;
+    *target_null_pointer = depth + note[0];
 }
 
 __attribute__((noinline)) void crash_outer(int depth)
 {
-    crash_inner(depth + 1);
+    crash_inner(depth + 1, (const char *)target_crash_note + 5);
     __asm__ volatile("" ::: "memory");      /* not a tail call */
 }
 

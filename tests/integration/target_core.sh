@@ -59,13 +59,15 @@ compare "$TMP/gdb.core" gdb-gcore
 
 # 4. The crash's stop report and backtrace, line for line as gdb prints them
 # (addresses, entry values, and the address of a frame 0 that faulted in the
-# middle of a line: Note [Where a line starts, as gdb sees it]).  Only
-# argv's value, which depends on the environment, is masked.
+# middle of a line: Note [Where a line starts, as gdb sees it]; a pointer
+# into a data symbol as "0x... <target_crash_note+5> \"-debuggee\"", in the
+# frame line and by print).  Only argv's value, which depends on the
+# environment, is masked.
 stop_lines() {
-    grep -E '^(#[0-9]|0x[0-9a-f]+ in |[0-9]+	)' | sed -E 's/argv=0x[0-9a-f]+/argv=ARGV/'
+    grep -E '^(#[0-9]|0x[0-9a-f]+ in |[0-9]+	|[$][0-9]+ = )' | sed -E 's/argv=0x[0-9a-f]+/argv=ARGV/'
 }
-"$RTSDB" -q --batch -ex run -ex bt "$PROG" 2>&1 | stop_lines >"$TMP/ours.stop"
-gdb -nx -batch -ex run -ex bt "$PROG" 2>/dev/null | stop_lines >"$TMP/gdb.stop"
+"$RTSDB" -q --batch -ex run -ex bt -ex 'print note' "$PROG" 2>&1 | stop_lines >"$TMP/ours.stop"
+gdb -nx -batch -ex run -ex bt -ex 'print note' "$PROG" 2>/dev/null | stop_lines >"$TMP/gdb.stop"
 if [ -s "$TMP/gdb.stop" ] && cmp -s "$TMP/ours.stop" "$TMP/gdb.stop"; then
     echo "crash stop: $(wc -l <"$TMP/ours.stop") lines agree with gdb"
 else
