@@ -1,18 +1,30 @@
-/* filter.h — the pipeline's per-chunk work: parse JSON lines, keep names.
+/* filter.h — the pipeline's per-line work: parse one JSON line, find its name.
  *
- * Pure C over plain memory (no heap objects), so it runs inside a safe
- * foreign call.  Must not depend on: the runtime.
+ * Pure C over plain memory (no heap objects): the worker calls it on its
+ * green thread, line by line, between the allocations that build the
+ * kept names (Note [Workers parse on their green threads], pipeline.c).
+ * Must not depend on: the runtime.
  */
 #ifndef PIPELINE_FILTER_H
 #define PIPELINE_FILTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-/* Parse each '\n'-terminated JSON line of lines[0..len) with jansson and
- * append the "name" of every record whose name ends with suffix, one per
- * line, to out (capacity outcap; len bytes always suffice).  Returns the
- * bytes written; malformed lines are counted in *bad and skipped. */
-size_t filter_chunk(const char *lines, size_t len, const char *suffix,
-                    char *out, size_t outcap, size_t *bad);
+/* One parsed line: its "name" string, which lives inside the parsed record
+ * until record_done(). */
+typedef struct {
+    void *rec;              /* the jansson value */
+    const char *name;
+    size_t name_len;
+} Record;
+
+/* Parse line[0..len) (no '\n') with jansson.  True when it is an object
+ * with a string "name" (then call record_done(r)); false when malformed. */
+bool record_parse(const char *line, size_t len, Record *r);
+void record_done(Record *r);
+
+/* Does s[0..len) end with suffix? */
+bool ends_with(const char *s, size_t len, const char *suffix);
 
 #endif
