@@ -31,7 +31,6 @@
 
 #define MVAR_SIZEW       (sizeof(StgMVar) / sizeof(StgWord))
 #define MVAR_QUEUE_SIZEW (sizeof(StgMVarTSOQueue) / sizeof(StgWord))
-#define ROOT_FRAME_HEADER_W 3       /* info, n, prev_frame_id (Note [Root frames] in Roots.c) */
 
 /* Note [Values in flight]
  * ~~~~~~~~~~~~~~~~~~~~~~~
@@ -204,6 +203,17 @@ static void watchEnqueue(Capability *cap, StgMVar *mvar, StgTSO *tso,
  * the DIRTY header itself at once and the switch has nothing left to do.
  */
 
+/* The stores that mark the current thread tso blocked on mvar in queue
+ * node q (why: BlockedOnMVar or BlockedOnMVarRead).  tso is dirty: Note
+ * [Dirtying the thread about to run] in Schedule.h. */
+static inline void markBlockedOn(StgTSO *tso, StgMVarTSOQueue *q, StgMVar *mvar, uint16_t why)
+{
+    ASSERT(tso->dirty);
+    tso->_link = (StgTSO *)q;
+    tso->block_info.closure = (StgClosure *)mvar;
+    tso->why_blocked = why;
+}
+
 /* Queue the current thread on a locked mvar (at the tail, or at the head for
  * readers), mark it blocked with `value` in flight (a putter's value,
  * END_TSO_QUEUE for takers and readers: Note [Values in flight]), and
@@ -240,12 +250,9 @@ Capability *blockOnMVar(Capability *cap, StgMVar *mvar, const StgInfoTable *info
         }
         mvar->tail = q;
     }
-    ASSERT(tso->dirty);     /* Note [Dirtying the thread about to run] in Schedule.h */
     ASSERT(tso->mvar_value == END_TSO_QUEUE);
     tso->mvar_value = value;
-    tso->_link = (StgTSO *)q;
-    tso->block_info.closure = (StgClosure *)mvar;
-    tso->why_blocked = why;
+    markBlockedOn(tso, q, mvar, why);
     if (traceEnabled(EVCAT_MVAR))
         traceMVar(cap, EVENT_MVAR_BLOCK, mvar, info, &stg_MVAR_DIRTY_info);
 
@@ -575,11 +582,10 @@ static inline __attribute__((always_inline)) StgClosure *takeMVar(Capability *ca
 static inline __attribute__((always_inline))
 bool canTakeBlockingAlone(Capability *cap, StgMVar *mvar)
 {
-    bdescr *bd = cap->current_nursery;
     return n_capabilities == 1 && mvar->header.info == &stg_MVAR_DIRTY_info
         && mvar->value == END_TSO_QUEUE && mvar->head == END_TSO_QUEUE
         && !watchActive() && !traceEnabled(EVCAT_MVAR)
-        && !nurseryExhausted(cap) && bd->free + MVAR_QUEUE_SIZEW <= bd->start + BLOCK_SIZE_W;
+        && !nurseryExhausted(cap) && nurseryBlockFits(cap, MVAR_QUEUE_SIZEW);
 }
 
 /* The take itself, once canTakeBlockingAlone said yes: blockOnMVar for a
@@ -590,7 +596,6 @@ static inline __attribute__((always_inline))
 StgClosure *takeBlockingAlone(Capability *cap, StgMVar *mvar)
 {
     StgTSO *tso = cap->current_tso;
-    ASSERT(tso->dirty);     /* Note [Dirtying the thread about to run] in Schedule.h */
     StgMVarTSOQueue *q = (StgMVarTSOQueue *)allocateInline(cap, MVAR_QUEUE_SIZEW);
     q->header.info = &stg_MVAR_TSO_QUEUE_info;
     q->link = END_TSO_QUEUE;
@@ -598,9 +603,7 @@ StgClosure *takeBlockingAlone(Capability *cap, StgMVar *mvar)
     mvar->head = q;
     mvar->tail = q;
     ASSERT(tso->mvar_value == END_TSO_QUEUE);
-    tso->_link = (StgTSO *)q;
-    tso->block_info.closure = (StgClosure *)mvar;
-    tso->why_blocked = BlockedOnMVar;
+    markBlockedOn(tso, q, mvar, BlockedOnMVar);
     cap = blockOnOneCapability(cap);        /* Note [Blocking on one capability] */
     return takeInflight(cap);
 }

@@ -43,7 +43,6 @@ Capability *rts_current_cap(void)
  * last-in first-out.  Roots start out NULL; NULL and static closures are
  * valid roots (the GC skips them). */
 
-#define ROOT_FRAME_HEADER_W 3
 static _Atomic uint32_t next_frame_serial = 1;
 
 static inline StgPtr stack_end(StgStack *stack)

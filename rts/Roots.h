@@ -21,6 +21,10 @@ extern __thread Capability *rts_my_cap;
  * between OS threads never uses a cached thread-local address. */
 Capability *rts_current_cap(void) __attribute__((noinline));
 
+/* Words before the roots of a root frame: info, n, prev_frame_id (Note
+ * [Root frames] in Roots.c). */
+#define ROOT_FRAME_HEADER_W 3
+
 /* Words of a new thread's STACK (it grows on demand: rts_frame_push). */
 #define RTS_INITIAL_STACK_WORDS 256
 

@@ -109,12 +109,19 @@ StgPtr allocatePinned(Capability *cap, W_ n);
 void checkFreshNurseryMemory(StgPtr p);
 #endif
 
+/* True when n words (a small object) fit in cap's current nursery block:
+ * allocateInline will only bump. */
+static inline __attribute__((always_inline)) bool nurseryBlockFits(Capability *cap, W_ n)
+{
+    bdescr *bd = cap->current_nursery;
+    return bd->free + n <= bd->start + BLOCK_SIZE_W && n < LARGE_OBJECT_THRESHOLD / sizeof(StgWord);
+}
+
 static inline __attribute__((always_inline)) StgPtr allocateInline(Capability *cap, W_ n)
 {
     bdescr *bd = cap->current_nursery;
     StgPtr p = bd->free;
-    if (__builtin_expect(p + n <= bd->start + BLOCK_SIZE_W, 1)
-        && n < LARGE_OBJECT_THRESHOLD / sizeof(StgWord)) {
+    if (__builtin_expect(nurseryBlockFits(cap, n), 1)) {
 #ifdef DEBUG
         checkFreshNurseryMemory(p);
 #endif
