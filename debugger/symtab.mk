@@ -98,7 +98,7 @@ tests_unit_test_dwarf_entry_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)
 # value or a one-line error, never a crash (debugger/dwarf_loc.c).
 check_PROGRAMS += tests/fuzz/fuzz_dwarf_loc
 TESTS += tests/fuzz/fuzz_dwarf_loc
-tests_fuzz_fuzz_dwarf_loc_SOURCES = tests/fuzz/fuzz_dwarf_loc.c
+tests_fuzz_fuzz_dwarf_loc_SOURCES = tests/fuzz/fuzz_dwarf_loc.c tests/fuzz/fuzz_rng.h
 tests_fuzz_fuzz_dwarf_loc_CPPFLAGS = $(RTSDB_CPPFLAGS)
 tests_fuzz_fuzz_dwarf_loc_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)
 
@@ -106,6 +106,6 @@ tests_fuzz_fuzz_dwarf_loc_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)
 # corrupted copy of symtab_entry's .debug_info (debugger/dwarf_entry.c).
 check_PROGRAMS += tests/fuzz/fuzz_dwarf_entry
 TESTS += tests/fuzz/fuzz_dwarf_entry
-tests_fuzz_fuzz_dwarf_entry_SOURCES = tests/fuzz/fuzz_dwarf_entry.c
+tests_fuzz_fuzz_dwarf_entry_SOURCES = tests/fuzz/fuzz_dwarf_entry.c tests/fuzz/fuzz_rng.h
 tests_fuzz_fuzz_dwarf_entry_CPPFLAGS = $(RTSDB_CPPFLAGS)
 tests_fuzz_fuzz_dwarf_entry_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)

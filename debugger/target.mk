@@ -37,7 +37,7 @@ EXTRA_DIST += tests/integration/target_core.sh tests/integration/target_attach.s
 # libFuzzer binary with "make fuzz-elfcore" (clang).
 check_PROGRAMS += tests/fuzz/fuzz_elfcore
 TESTS += tests/fuzz/fuzz_elfcore
-tests_fuzz_fuzz_elfcore_SOURCES = tests/fuzz/fuzz_elfcore.c debugger/elfcore.c debugger/elfcore.h
+tests_fuzz_fuzz_elfcore_SOURCES = tests/fuzz/fuzz_elfcore.c tests/fuzz/fuzz_rng.h debugger/elfcore.c debugger/elfcore.h
 tests_fuzz_fuzz_elfcore_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/debugger
 fuzz-elfcore:
 	@command -v clang >/dev/null || { echo "make fuzz-elfcore: clang not found (apt-get install clang)"; exit 1; }

@@ -12,6 +12,7 @@
  * random and mutated expressions for about a second (arguments replay
  * files instead).
  */
+#include "fuzz_rng.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,10 +115,7 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;     /* fixed seed: determinis
 
 static uint64_t rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return fuzz_rng(&rng_state);
 }
 
 static int replay(const char *path)

@@ -7,6 +7,7 @@
  * driver below, which replays files given as arguments or, without
  * arguments, mutates a synthetic valid core with a fixed seed for ~1 s.
  */
+#include "fuzz_rng.h"
 #include <elf.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -142,10 +143,7 @@ static uint64_t rng_state = 0x2545F4914F6CDD1DULL;     /* fixed seed: determinis
 
 static uint64_t rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return fuzz_rng(&rng_state);
 }
 
 static size_t mutate(unsigned char *d, size_t len, size_t cap)
