@@ -366,15 +366,23 @@ static const char *root_name(const struct roots *rs, uint64_t obj)
     return NULL;
 }
 
-/* Follow a list through a link field (bounded: a cyclic list is cut). */
+struct list_roots { struct roots *rs; const char *what; };
+
+static bool add_list_root(AbiReader *r, uint64_t p, void *arg)
+{
+    struct list_roots *lr = arg;
+    (void)r;
+    add_root(lr->rs, p, "%s", lr->what);
+    return true;
+}
+
+/* Follow a list through a link field with the shared walker (bounded, a
+ * cycle anywhere in it is cut, a bad entry ends it). */
 static void add_list(AbiReader *r, struct roots *rs, uint64_t first, const char *strct, const char *link,
                      uint64_t end, const char *what)
 {
-    uint64_t p = first;
-    for (unsigned n = 0; p && p != end && n < 100000; n++) {
-        add_root(rs, p, "%s", what);
-        if (abi_get(r, p, strct, link, &p) < 0 || p == first) break;
-    }
+    struct list_roots lr = { rs, what };
+    dec_walk_list(r, first, strct, link, end, 100000, add_list_root, &lr, NULL, 0);
 }
 
 static bool add_mut_root(AbiReader *r, const DecMutEntry *e, void *rs)
@@ -544,7 +552,7 @@ static int cmd_findptr(struct rtsdb_session *s, const char *args, void *state)
         return -1;
     }
     static_caf_edges(r, &g);
-    qsort(g.e, g.n, sizeof *g.e, by_dst);
+    if (g.n) qsort(g.e, g.n, sizeof *g.e, by_dst);     /* g.e is NULL for a heap without pointers */
     struct roots rs = { 0 };
     collect_roots(r, &rs);
     finish_roots(&rs);

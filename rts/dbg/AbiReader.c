@@ -12,6 +12,7 @@
 #include "rts/DebugAbi.h"
 
 #define MAX_ENTRIES 4096    /* sanity bound on any sub-table */
+#define MAX_PAYLOAD (1u << 20)  /* sanity bound on an info table's ptrs and nptrs */
 
 int abi_read(const AbiReader *r, uint64_t addr, void *buf, size_t len)
 {
@@ -77,10 +78,12 @@ static int cmp_info(const void *a, const void *b)
 int abi_open(AbiReader *r, abi_read_fn read, void *ctx, uint64_t header_addr,
              char *err, size_t errlen)
 {
+    static uint64_t opened;
     memset(r, 0, sizeof *r);
     r->read = read;
     r->ctx = ctx;
     r->header_addr = header_addr;
+    r->serial = __atomic_add_fetch(&opened, 1, __ATOMIC_RELAXED);
     struct rts_dbg_header h;
     memset(&h, 0, sizeof h);
     if (abi_read(r, header_addr, &h, sizeof h) < 0) {
@@ -145,6 +148,14 @@ int abi_open(AbiReader *r, abi_read_fn read, void *ctx, uint64_t header_addr,
         abi_read_string(r, cs[i].name, r->constants[i].name, sizeof r->constants[i].name);
         r->constants[i].value = cs[i].value;
     }
+    for (uint32_t i = 0; i < h.infos.count; i++)
+        if (is[i].ptrs > MAX_PAYLOAD || is[i].nptrs > MAX_PAYLOAD) {
+            snprintf(err, errlen, "debug-info table is malformed (info table %u has %u ptrs, %u nptrs)", i,
+                     is[i].ptrs, is[i].nptrs);
+            abi_close(r);
+            free(ss); free(fs); free(cs); free(is); free(gs);
+            return -1;
+        }
     r->n_infos = h.infos.count;
     r->infos = calloc(r->n_infos ? r->n_infos : 1, sizeof(AbiInfo));
     for (uint32_t i = 0; i < r->n_infos; i++) {
@@ -172,6 +183,13 @@ int abi_open(AbiReader *r, abi_read_fn read, void *ctx, uint64_t header_addr,
     r->mblock_shift = abi_constant(r, "geometry", "MBLOCK_SHIFT", &v) ? (uint32_t)v : 20;
     r->bdescr_shift = abi_constant(r, "geometry", "BDESCR_SHIFT", &v) ? (uint32_t)v : 6;
     r->first_block_off = abi_constant(r, "geometry", "FIRST_BLOCK_OFF", &v) ? (uint64_t)v : 0x4000;
+    if (!(r->bdescr_shift < r->block_shift && r->block_shift < r->mblock_shift && r->mblock_shift < 64)) {
+        /* abi_bdescr and the walkers shift by these */
+        snprintf(err, errlen, "debug-info table is malformed (geometry: BLOCK_SHIFT %u, MBLOCK_SHIFT %u, BDESCR_SHIFT %u)",
+                 r->block_shift, r->mblock_shift, r->bdescr_shift);
+        abi_close(r);
+        return -1;
+    }
 
     /* Info tables that are not in the table (constructors of programs) are
      * read through the StgInfoTable layout; fill the table's own entries'
@@ -184,8 +202,8 @@ int abi_open(AbiReader *r, abi_read_fn read, void *ctx, uint64_t header_addr,
             uint64_t p = 0, np = 0;
             abi_get(r, r->infos[i].addr, "StgInfoTable", "ptrs", &p);
             abi_get(r, r->infos[i].addr, "StgInfoTable", "nptrs", &np);
-            r->infos[i].ptrs = (uint32_t)p;
-            r->infos[i].nptrs = (uint32_t)np;
+            r->infos[i].ptrs = p > MAX_PAYLOAD ? 0 : (uint32_t)p;
+            r->infos[i].nptrs = np > MAX_PAYLOAD ? 0 : (uint32_t)np;
         }
     }
     return 0;
@@ -314,8 +332,8 @@ const AbiInfo *abi_info(AbiReader *r, uint64_t addr)
     abi_constant(r, "closure_type", "RET_SMALL", &ntypes);
     if (abi_get(r, addr, "StgInfoTable", "type", &type) < 0 || type == 0 || (int64_t)type > ntypes)
         return NULL;
-    if (abi_get(r, addr, "StgInfoTable", "ptrs", &ptrs) < 0 || ptrs > 1u << 20) return NULL;
-    if (abi_get(r, addr, "StgInfoTable", "nptrs", &nptrs) < 0 || nptrs > 1u << 20) return NULL;
+    if (abi_get(r, addr, "StgInfoTable", "ptrs", &ptrs) < 0 || ptrs > MAX_PAYLOAD) return NULL;
+    if (abi_get(r, addr, "StgInfoTable", "nptrs", &nptrs) < 0 || nptrs > MAX_PAYLOAD) return NULL;
     if (abi_get(r, addr, "StgInfoTable", "name", &name) < 0) return NULL;
     AbiInfo info = { .addr = addr, .type = (uint32_t)type, .ptrs = (uint32_t)ptrs, .nptrs = (uint32_t)nptrs };
     char nm[48];

@@ -59,6 +59,10 @@ typedef struct AbiReader {
     abi_read_fn read;
     void *ctx;
     uint64_t header_addr;
+    /* Distinct for every abi_open, so that what is cached about a table
+     * (HeapWalk's layouts) is looked up again when a reader is reopened,
+     * even at the same address (a program rebuilt and run again). */
+    uint64_t serial;
     uint16_t abi_major, abi_minor;
     char build_id[128];
     AbiStruct *structs;

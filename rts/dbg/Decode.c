@@ -507,8 +507,14 @@ int dec_for_each_mut_entry(AbiReader *r, uint32_t cap, uint32_t gen,
     if (abi_get(r, c.addr, "Capability", "mut_lists", &lists) < 0 || !lists) return -1;
     if (abi_read(r, lists + 8 * (uint64_t)gen, &bd, 8) < 0) return -1;
     DecMutEntry e = { .cap = cap, .gen = gen };
-    int n = 0, nb = 0;
+    int n = 0, nb = 0, power = 1, lam = 0;
+    uint64_t saved = 0;                 /* Brent's cycle check, as dec_walk_list */
     for (; bd && nb < MAX_MUTLIST_BLOCKS; nb++) {
+        if (bd == saved) {
+            if (bad_block) *bad_block = bd;
+            return n;
+        }
+        if (++lam == power) { saved = bd; power *= 2; lam = 0; }
         AbiObject o;
         uint64_t start = 0, free = 0, link = 0;
         abi_load(r, bd, "bdescr", &o);

@@ -101,7 +101,7 @@ static int read_log(AbiReader *r, EvLog *log, bool with_events, char *err, size_
             log->ev[log->n++] = e;
         }
     }
-    qsort(log->ev, log->n, sizeof *log->ev, cmp_time);
+    if (log->n) qsort(log->ev, log->n, sizeof *log->ev, cmp_time);    /* ev is NULL when no slot was valid */
     return 0;
 }
 

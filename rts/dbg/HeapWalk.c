@@ -11,6 +11,7 @@
 #define MAX_CHAIN_BLOCKS 4000000u   /* a longer chain is a cycle */
 #define MAX_GENERATIONS 64
 #define MAX_CAPS 1024
+#define MAX_STACK_WORDS (1ull << 37)   /* as hw_closure_size's bound on size fields: 1 TiB */
 
 /* ---- the page cache ----
  * Note [Reading the heap a page at a time]
@@ -85,7 +86,7 @@ void hw_cache_end(AbiReader *r)
 /* ---- layouts, looked up once per table ---- */
 
 struct layout {
-    uint64_t header_addr;
+    uint64_t serial;            /* the reader's abi_open it was read from */
     const AbiReader *r;
     int t_thunk, t_ind, t_blackhole, t_bq, t_mvar_clean, t_mvar_dirty, t_mvar_q, t_tso, t_stack,
         t_weak, t_dead_weak, t_mutvar_clean, t_mutvar_dirty, t_arr_words, t_arr_clean, t_arr_dirty,
@@ -120,10 +121,10 @@ static uint32_t field_off(AbiReader *r, const char *s, const char *f)
 
 static const struct layout *layout(AbiReader *r)
 {
-    if (L.r == r && L.header_addr == r->header_addr) return &L;
+    if (L.r == r && L.serial == r->serial) return &L;
     memset(&L, 0, sizeof L);
     L.r = r;
-    L.header_addr = r->header_addr;
+    L.serial = r->serial;
 #define T(field, name) L.field = hw_type(r, name)
     T(t_thunk, "THUNK"); T(t_ind, "IND"); T(t_blackhole, "BLACKHOLE"); T(t_bq, "BLOCKING_QUEUE");
     T(t_mvar_clean, "MVAR_CLEAN"); T(t_mvar_dirty, "MVAR_DIRTY"); T(t_mvar_q, "MVAR_TSO_QUEUE");
@@ -169,7 +170,7 @@ int hw_closure_size(AbiReader *r, uint64_t p, const AbiInfo *it, uint64_t *words
     const struct layout *l = layout(r);
     int t = (int)it->type;
     uint64_t v = 0, bytes;
-    if (t == l->t_thunk) bytes = l->thunk_hdr + 8ull * (it->ptrs + it->nptrs);
+    if (t == l->t_thunk) bytes = l->thunk_hdr + 8ull * ((uint64_t)it->ptrs + it->nptrs);
     else if (t == l->t_thunk_static || t == l->t_ind_static) bytes = l->sz_ind_static;
     else if (t == l->t_ind || t == l->t_blackhole) bytes = l->sz_ind;
     else if (t == l->t_bq) bytes = l->sz_bq;
@@ -192,7 +193,7 @@ int hw_closure_size(AbiReader *r, uint64_t p, const AbiInfo *it, uint64_t *words
         if (abi_read(r, p + 8, &v, 8) < 0) goto unreadable;
         bytes = 8 * (3 + v);
     } else {
-        bytes = 8ull * (1 + it->ptrs + it->nptrs);
+        bytes = 8ull * (1 + (uint64_t)it->ptrs + it->nptrs);
     }
     if (v > (1ull << 40) || bytes == 0) {
         snprintf(why, whylen, "implausible size field %" PRIu64 " in a %s", v, it->name);
@@ -205,11 +206,13 @@ unreadable:
     return -1;
 }
 
-static void field(hw_field_fn fn, void *ctx, AbiReader *r, uint64_t obj, uint64_t slot, const char *name)
+/* fn on the pointer field at slot; false when the slot cannot be read. */
+static bool field(hw_field_fn fn, void *ctx, AbiReader *r, uint64_t obj, uint64_t slot, const char *name)
 {
     uint64_t v = 0;
-    if (abi_read(r, slot, &v, 8) < 0) return;
+    if (abi_read(r, slot, &v, 8) < 0) return false;
     fn(ctx, obj, slot, v, name);
+    return true;
 }
 
 static void named_field(hw_field_fn fn, void *ctx, AbiReader *r, uint64_t obj, const char *strct, const char *name)
@@ -230,6 +233,11 @@ static int stack_frames(AbiReader *r, uint64_t stack, hw_field_fn fn, void *ctx,
         return -1;
     }
     uint64_t lo = stack + l->stack_hdr, end = lo + 8 * size;
+    if (size > MAX_STACK_WORDS || end < lo) {
+        snprintf(why, whylen, "implausible stack size %" PRIu64 " words", size);
+        *bad = stack + (l->stack_size ? l->stack_size->offset : 0);
+        return -1;
+    }
     if (sp < lo || sp > end || (sp & 7)) {
         snprintf(why, whylen, "sp outside the stack");
         *bad = stack + (l->stack_sp ? l->stack_sp->offset : 0);
@@ -242,27 +250,26 @@ static int stack_frames(AbiReader *r, uint64_t stack, hw_field_fn fn, void *ctx,
         const AbiInfo *ip = abi_info(r, info);
         if (!ip) { *bad = p; snprintf(why, whylen, "stack frame with an invalid info pointer"); return -1; }
         AbiInfo fi = *ip;
-        uint64_t fsize, off = (p - sp) / 8;
+        uint64_t fsize, off = (p - sp) / 8, words_left = (end - p) / 8;
         int t = (int)fi.type;
         if (t == l->t_root) {
             uint64_t n = 0;
-            if (abi_read(r, p + 8, &n, 8) < 0 || n > size) { *bad = p; snprintf(why, whylen, "ROOT_FRAME runs past the end of the stack"); return -1; }
+            if (abi_read(r, p + 8, &n, 8) < 0 || n > words_left - 3 || words_left < 3) { *bad = p; snprintf(why, whylen, "ROOT_FRAME runs past the end of the stack"); return -1; }
             fsize = 3 + n;
-            if (p + 8 * fsize > end) { *bad = p; snprintf(why, whylen, "ROOT_FRAME runs past the end of the stack"); return -1; }
             for (uint64_t i = 0; i < n; i++) {
                 snprintf(name, sizeof name, "stack frame ROOT_FRAME@sp+%" PRIu64 " roots[%" PRIu64 "]", off, i);
-                field(fn, ctx, r, stack, p + 8 * (3 + i), name);
+                if (!field(fn, ctx, r, stack, p + 8 * (3 + i), name)) { *bad = p + 8 * (3 + i); snprintf(why, whylen, "unreadable stack frame"); return -1; }
             }
         } else if (t == l->t_upd) {
             fsize = l->sz_upd / 8;
-            if (p + 8 * fsize > end) { *bad = p; snprintf(why, whylen, "UPDATE_FRAME runs past the end of the stack"); return -1; }
+            if (fsize < 2 || fsize > words_left) { *bad = p; snprintf(why, whylen, "UPDATE_FRAME runs past the end of the stack"); return -1; }
             snprintf(name, sizeof name, "stack frame UPDATE_FRAME@sp+%" PRIu64 " updatee", off);
             field(fn, ctx, r, stack, p + 8, name);
         } else if (t == l->t_stop) {
             fsize = 1;
         } else if (t == l->t_ret_small) {
-            fsize = 1 + fi.ptrs + fi.nptrs;
-            if (p + 8 * fsize > end) { *bad = p; snprintf(why, whylen, "frame runs past the end of the stack"); return -1; }
+            fsize = 1 + (uint64_t)fi.ptrs + fi.nptrs;
+            if (fsize > words_left) { *bad = p; snprintf(why, whylen, "frame runs past the end of the stack"); return -1; }
             for (uint32_t i = 0; i < fi.ptrs; i++) {
                 snprintf(name, sizeof name, "stack frame %s@sp+%" PRIu64 " payload[%u]", fi.name, off, i);
                 field(fn, ctx, r, stack, p + 8 * (1 + i), name);
@@ -324,7 +331,7 @@ int hw_for_each_ptr_field(AbiReader *r, uint64_t p, const AbiInfo *it, hw_field_
         }
         for (uint64_t i = 0; i < n; i++) {
             snprintf(name, sizeof name, "payload[%" PRIu64 "]", i);
-            field(fn, ctx, r, p, p + l->arr_ptrs_hdr + 8 * i, name);
+            if (!field(fn, ctx, r, p, p + l->arr_ptrs_hdr + 8 * i, name)) break;   /* the rest is unreadable too */
         }
     } else if (t == l->t_arr_words || t == l->t_dead_weak || t == l->t_whitehole) {
         /* no pointers */
@@ -332,7 +339,7 @@ int hw_for_each_ptr_field(AbiReader *r, uint64_t p, const AbiInfo *it, hw_field_
         uint64_t base = t == l->t_thunk ? p + l->thunk_hdr : p + 8;
         for (uint32_t i = 0; i < it->ptrs; i++) {
             snprintf(name, sizeof name, "payload[%u]", i);
-            field(fn, ctx, r, p, base + 8ull * i, name);
+            if (!field(fn, ctx, r, p, base + 8ull * i, name)) break;           /* the rest is unreadable too */
         }
     }
     return 0;
