@@ -42,3 +42,4 @@ tests_debuggee_plugin_trace_reuse_LDADD = rts/librts.la
 tests_debuggee_plugin_trace_reuse_LDFLAGS = $(AM_LDFLAGS) $(EXAMPLE_LINK_FLAGS)
 TESTS += tests/integration/plugin_heap.sh tests/integration/plugin_events.sh
 EXTRA_DIST += tests/integration/plugin_heap.sh tests/integration/plugin_events.sh
+include commands/fuzz.mk

@@ -1,5 +1,5 @@
 /* fuzz_rng.h — the fixed-seed generator of the binary fuzzers' standalone
- * drivers (fuzz_dwarf_loc, fuzz_dwarf_entry, fuzz_elfcore): xorshift64,
+ * drivers (fuzz_dwarf_loc, fuzz_dwarf_entry, fuzz_elfcore, rts_fuzz_driver): xorshift64,
  * so a run of "make check" mutates the same images every time. */
 #ifndef FUZZ_RNG_H
 #define FUZZ_RNG_H
