@@ -571,32 +571,45 @@ static inline __attribute__((always_inline)) StgClosure *takeMVar(Capability *ca
  * table, the recorder, blockSlowly) are calls in the middle of its inline
  * code, so the entry point saved the same six registers again on every
  * take.  (dirty_TSO cannot happen: the running thread is dirty, Note
- * [Dirtying the thread about to run] in Schedule.h.)  takeBlockingAlone
- * tests every other such condition first, as
- * putToLoneTaker does for the put (Note [Putting to a lone taker]), and
- * only when none holds makes blockOnMVar's stores for an empty queue and
- * hands off, with no value live across a call; otherwise the caller
- * tail-calls the general takeMVar.  With one capability lockClosure only reads the header
- * and the header stays DIRTY: there is nothing to unlock.
+ * [Dirtying the thread about to run] in Schedule.h.)  canTakeBlockingAlone
+ * tests every other such condition first, as putToLoneTaker does for the
+ * put (Note [Putting to a lone taker]), together with the hand-off's own
+ * (handOffStampOnOneCapability, Note [Blocking on one capability] in
+ * Schedule.h: among them that the thread to run is dirty already, so
+ * that no dirty_TSO or dirty_STACK call is left either) and the
+ * recorder's MVar and thread categories in one read.  Only when none holds
+ * does takeBlockingAlone make blockOnMVar's stores for an empty queue
+ * (allocateInBlock: the node fits, the bump alone) and hand off: from the
+ * entry to the switch there is no call, so the entry point needs no
+ * callee-saved register but the one holding END_TSO_QUEUE (session 5:
+ * 467 -> 449 instructions per round trip).  Otherwise the caller
+ * tail-calls the general takeMVar.  With one capability lockClosure only
+ * reads the header and the header stays DIRTY: there is nothing to
+ * unlock.
  */
+/* The blocked_since_ns stamp for a take of mvar that can block alone on
+ * one capability (Note [Taking alone on one capability]), or 0 when the
+ * general takeMVar must do it. */
 static inline __attribute__((always_inline))
-bool canTakeBlockingAlone(Capability *cap, StgMVar *mvar)
+uint64_t canTakeBlockingAlone(Capability *cap, StgMVar *mvar)
 {
-    return n_capabilities == 1 && mvar->header.info == &stg_MVAR_DIRTY_info
+    if (n_capabilities == 1 && mvar->header.info == &stg_MVAR_DIRTY_info
         && mvar->value == END_TSO_QUEUE && mvar->head == END_TSO_QUEUE
-        && !watchActive() && !traceEnabled(EVCAT_MVAR)
-        && !nurseryExhausted(cap) && nurseryBlockFits(cap, MVAR_QUEUE_SIZEW);
+        && !watchActive() && !traceEnabled(EVCAT_MVAR | EVCAT_THREAD)
+        && !nurseryExhausted(cap) && nurseryBlockFits(cap, MVAR_QUEUE_SIZEW))
+        return handOffStampOnOneCapability(cap);
+    return 0;
 }
 
-/* The take itself, once canTakeBlockingAlone said yes: blockOnMVar for a
- * taker with the queue empty and nothing to dirty or record (the node
- * fits its block, so allocateInline only bumps), then the value in
- * flight. */
+/* The take itself, once canTakeBlockingAlone gave the stamp `since`:
+ * blockOnMVar for a taker with the queue empty and nothing to dirty or
+ * record (the node fits its block: the bump alone), the hand-off, then
+ * the value in flight. */
 static inline __attribute__((always_inline))
-StgClosure *takeBlockingAlone(Capability *cap, StgMVar *mvar)
+StgClosure *takeBlockingAlone(Capability *cap, StgMVar *mvar, uint64_t since)
 {
     StgTSO *tso = cap->current_tso;
-    StgMVarTSOQueue *q = (StgMVarTSOQueue *)allocateInline(cap, MVAR_QUEUE_SIZEW);
+    StgMVarTSOQueue *q = (StgMVarTSOQueue *)allocateInBlock(cap, MVAR_QUEUE_SIZEW);
     q->header.info = &stg_MVAR_TSO_QUEUE_info;
     q->link = END_TSO_QUEUE;
     q->tso = tso;
@@ -604,7 +617,7 @@ StgClosure *takeBlockingAlone(Capability *cap, StgMVar *mvar)
     mvar->tail = q;
     ASSERT(tso->mvar_value == END_TSO_QUEUE);
     markBlockedOn(tso, q, mvar, BlockedOnMVar);
-    cap = blockOnOneCapability(cap);        /* Note [Blocking on one capability] */
+    cap = handOffOnOneCapability(cap, since);   /* Note [Blocking on one capability] */
     return takeInflight(cap);
 }
 
@@ -614,11 +627,14 @@ static StgClosure *__attribute__((noinline)) takeMVarOutOfLine(Capability *cap, 
     return takeMVar(cap, mvar);
 }
 
-StgClosure *rts_takeMVar(StgMVar *mvar)
+/* rts_takeMVar and rts_takeMVarRoot are stubs that call these two and
+ * return by a jump: Note [Returning after a switch] in SwitchReturn.S. */
+StgClosure *takeMVarEntry(StgMVar *mvar)
 {
     Capability *cap = myCapability();
-    if (canTakeBlockingAlone(cap, mvar))        /* Note [Taking alone on one capability] */
-        return takeBlockingAlone(cap, mvar);
+    uint64_t since = canTakeBlockingAlone(cap, mvar);
+    if (since != 0)                             /* Note [Taking alone on one capability] */
+        return takeBlockingAlone(cap, mvar, since);
     return takeMVarOutOfLine(cap, mvar);
 }
 
@@ -642,12 +658,13 @@ static inline StgMVar *mvarInRoot(Capability *cap, RtsFrame f, uint32_t slot)
  * the very start of an operation, before anything can switch threads, the
  * thread-local address cannot be stale.  After a block they use the
  * capability blockCurrentThread returns. */
-StgClosure *rts_takeMVarRoot(RtsFrame f, uint32_t slot)
+StgClosure *takeMVarRootEntry(RtsFrame f, uint32_t slot)
 {
     Capability *cap = rts_my_cap;
     StgMVar *mvar = mvarInRoot(cap, f, slot);
-    if (canTakeBlockingAlone(cap, mvar))        /* Note [Taking alone on one capability] */
-        return takeBlockingAlone(cap, mvar);
+    uint64_t since = canTakeBlockingAlone(cap, mvar);
+    if (since != 0)                             /* Note [Taking alone on one capability] */
+        return takeBlockingAlone(cap, mvar, since);
     return takeMVarOutOfLine(cap, mvar);
 }
 
@@ -670,15 +687,16 @@ StgClosure *rts_takeMVarRoot(RtsFrame f, uint32_t slot)
 static inline __attribute__((always_inline))
 bool putToLoneTaker(Capability *cap, StgMVar *mvar, StgClosure *value)
 {
+    /* the watch test also rules out popHead's watchPop */
     if (n_capabilities != 1 || mvar->header.info != &stg_MVAR_DIRTY_info
-        || mvar->value != END_TSO_QUEUE || traceEnabled(EVCAT_MVAR))
+        || mvar->value != END_TSO_QUEUE || traceEnabled(EVCAT_MVAR | EVCAT_THREAD)
+        || watchActive())
         return false;
     StgMVarTSOQueue *q = mvar->head;
     if (q == END_TSO_QUEUE || q->link != END_TSO_QUEUE || !queueNodeSane(mvar, q))
         return false;
     StgTSO *tso = q->tso;
-    /* canWakeInline also rules out a watch (popHead's watchPop) */
-    if (tso->why_blocked != BlockedOnMVar || !canWakeInline(cap, tso) || !tso->dirty)
+    if (tso->why_blocked != BlockedOnMVar || !canWakeThreadInline(cap, tso) || !tso->dirty)
         return false;
     if (cap->run_queue_tl != END_TSO_QUEUE && !cap->run_queue_tl->dirty)
         return false;

@@ -69,8 +69,9 @@
  * very first act (resumed(): after its greenSwitch returns; completeHandoff
  * at the start of a new thread's entry).  A thread resumed by the scheduler loop
  * finds nothing pending.  (An MVar block on one capability makes the same
- * hand-off inline in its own frame: Note [Blocking on one capability] in
- * Schedule.h.)  The scheduler loop's own stack stays suspended in
+ * hand-off inline in its own frame, and, having no `after`, leaves nothing
+ * in the Task: Note [Blocking on one capability] in Schedule.h.)  The
+ * scheduler loop's own stack stays suspended in
  * runThread; whichever thread next switches back to it is, by then,
  * cap->current_tso, which is all threadReturned looks at.
  */
@@ -96,7 +97,7 @@
 #include "Weak.h"
 #include "ThreadPaused.h"
 
-__thread Task *sched_my_task;        /* Schedule.h: read by blockOnOneCapability */
+static __thread Task *sched_my_task;  /* the calling OS thread's Task (myTask) */
 
 static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
 static Task *spare_tasks;
@@ -444,9 +445,9 @@ static inline Capability *handoffTo(Task *task, StgTSO *from, StgTSO *to, enum S
     return resumed();
 }
 
-void completeHandoff(void)
+Capability *completeHandoff(void)
 {
-    (void)resumed();
+    return resumed();
 }
 
 void yieldThread(void)

@@ -19,6 +19,7 @@
 #include "WatchTable.h"
 #include "sm/Storage.h"
 #include "GreenContext.h"
+#include "RtsMessages.h"
 
 /* The capability the calling green thread runs on (never inlined: it reads
  * thread-local state that changes when a green thread migrates). */
@@ -57,9 +58,11 @@ static inline void setTSOLink(Capability *cap, StgTSO *tso, StgTSO *target)
  * safe foreign call, "We might have GC'd, mark the TSO dirty again"), every
  * path that starts or resumes running a thread marks its TSO and STACK
  * dirty on the capability that runs it: the scheduler loop (runThread), the
- * direct hand-off (takeHandoffTarget), the fused block on one capability
- * (blockOnOneCapability), the return from a safe foreign call, and a
- * collection made from the running thread itself (scheduleCollect).  The
+ * direct hand-off (takeHandoffTarget), the return from a safe foreign
+ * call, and a collection made from the running thread itself
+ * (scheduleCollect).  The fused block on one capability
+ * (handOffOnOneCapability) only hands off to a thread that is dirty
+ * already, and leaves any other to takeHandoffTarget.  The
  * running thread's own writes to its TSO (blocking on an MVar: _link,
  * block_info, why_blocked) then need no barrier, as in GHC's
  * stg_takeMVarzh: blockOnMVar only ASSERTs it.  The cost is two tests per
@@ -111,14 +114,23 @@ static inline void appendToRunQueue(Capability *cap, StgTSO *tso)
  * is shared and the thread may belong to another capability), another
  * reason for blocking, the recorder or a watch on — is tryWakeupThread's.
  * The run queue stays the scheduler's: this header owns the inline code,
- * MVar.c only calls it (canWakeInline and wakeInline also serve
+ * MVar.c only calls it (canWakeThreadInline and wakeInline also serve
  * putToLoneTaker, which must know before it changes anything). */
-static inline bool canWakeInline(Capability *cap, const StgTSO *tso)
+
+/* canWakeInline's tests of the thread and the capability. */
+static inline bool canWakeThreadInline(Capability *cap, const StgTSO *tso)
 {
     uint16_t why = tso->why_blocked;
     return n_capabilities == 1 && tso->cap == cap
-        && (why == BlockedOnMVar || why == BlockedOnMVarRead)
-        && !traceEnabled(EVCAT_THREAD) && !watchActive();
+        && (why == BlockedOnMVar || why == BlockedOnMVarRead);
+}
+
+/* canWakeThreadInline, and nobody to tell: the recorder's thread events
+ * off, no watch set (putToLoneTaker makes these two tests itself, with
+ * the recorder's MVar category in the same read). */
+static inline bool canWakeInline(Capability *cap, const StgTSO *tso)
+{
+    return canWakeThreadInline(cap, tso) && !traceEnabled(EVCAT_THREAD) && !watchActive();
 }
 
 /* The inline wake-up itself, once canWakeInline said yes. */
@@ -209,39 +221,70 @@ Task *myTask(void) __attribute__((noinline));
  * update frames to blackhole, the recorder's thread events off, the timer
  * stamping blocked_since (Note [Blocked-since timestamps]), nothing for the
  * scheduler loop to do first (no sync, no shutdown, no inbox message, no
- * returning Task) and a run-queue head that already has a C stack.  Then it
- * does exactly what blockCurrentThread + takeHandoffTarget + handoffTo do
- * (pop the head, make it current, count the switch, leave the hand-off in
- * the Task, switch) and, on resuming, what resumed() does when the thread
- * that switched back to us blocked without an `after`: forget it.  Any
- * other case takes blockCurrentThread, so recorder, watch, -DS and sync
- * behave as before.  With one capability nobody else touches the run
- * queue (Note [Run queue locking]), so there is no lock to take.
+ * returning Task) and a run-queue head that already has a C stack and is
+ * dirty (Note [Dirtying the thread about to run]).  Then it does exactly
+ * what blockCurrentThread + takeHandoffTarget + handoffTo do (pop the
+ * head, make it current, count the switch, switch) and, on resuming, what
+ * resumed() does.  It leaves nothing in the Task for the thread it
+ * switches to: a block without an `after` has nothing to be done once its
+ * registers are saved (resumed() would only forget it), so the Task is not
+ * touched before the switch, and the thread switched to, which may have
+ * been resumed by any kind of switch, finds handoff_from NULL.  Any other
+ * case takes blockCurrentThread, so recorder, watch, -DS and sync behave
+ * as before.  With one capability nobody else touches the run queue (Note
+ * [Run queue locking]), so there is no lock to take.
  *
- * The Task is read from sched_my_task before the switch (nothing has
- * switched yet) and through myTask()'s call after it: the thread may
- * resume on another OS thread (a safe foreign call hands the capability
- * to another Task), and a thread-local address computed before the switch
- * may be stale then. */
-extern __thread Task *sched_my_task;
+ * The tests (handOffStampOnOneCapability) and the hand-off
+ * (handOffOnOneCapability) are two functions so that a caller can make
+ * the tests before it changes anything, and then switch with no call in
+ * between: Note [Taking alone on one capability] in MVar.c.
+ *
+ * After the switch the thread may run on another OS thread (a safe
+ * foreign call hands the capability to another Task), and a thread-local
+ * address computed before the switch may be stale then: the Task is read
+ * through myTask()'s call.  (An inline initial-exec read of sched_my_task
+ * in a volatile asm saves two instructions per switch, not measurable in
+ * the round trip's time: not done.)  test_sched's ccall_pingpong case
+ * resumes a thread blocked here on another OS thread. */
 extern volatile bool sched_sync_pending, sched_shutting_down;
-void completeHandoff(void);
+/* A green thread's first act when it starts or resumes running: finish a
+ * direct hand-off from the thread it replaced (Note [Direct hand-off]).
+ * Returns the capability it runs on. */
+Capability *completeHandoff(void);
 extern volatile uint64_t timer_tick_ns;
 
+/* The blocked_since_ns stamp for a block that can hand off on one
+ * capability as Note [Blocking on one capability] says, or 0 when it
+ * cannot (blockCurrentThread's case).  The recorder aside: the caller
+ * tests traceEnabled(EVCAT_THREAD), in one read with its own categories.
+ * 0 too when the thread about to run is not dirty yet, so that
+ * handOffOnOneCapability never has to call dirty_TSO or dirty_STACK (Note
+ * [Taking alone on one capability] in MVar.c); the general path dirties
+ * it. */
 static inline __attribute__((always_inline))
-Capability *blockOnOneCapability(Capability *cap)
+uint64_t handOffStampOnOneCapability(Capability *cap)
 {
-    StgTSO *tso = cap->current_tso;
     StgTSO *next = cap->run_queue_hd;
     uint64_t since = __atomic_load_n(&timer_tick_ns, __ATOMIC_RELAXED);
     if (n_capabilities != 1 || next == END_TSO_QUEUE || next->ctx == NULL
-        || tso->upd_frames != 0 || since == 0 || traceEnabled(EVCAT_THREAD)
+        || cap->current_tso->upd_frames != 0
         || sched_sync_pending || sched_shutting_down
-        || cap->inbox != END_TSO_QUEUE || cap->returning_tasks != NULL)
-        return blockCurrentThread(NULL, NULL);
-    Task *task = sched_my_task;
+        || cap->inbox != END_TSO_QUEUE || cap->returning_tasks != NULL
+        || !next->dirty || !(next->stackobj->dirty & STACK_DIRTY))
+        return 0;
+    return since;
+}
+
+/* The hand-off itself, once handOffStampOnOneCapability gave `since`: the
+ * current thread (marked blocked, nothing to run after it is switched
+ * out) switches straight to the head of the run queue.  Returns, once the
+ * thread has been woken and switched back to, the capability it runs on. */
+static inline __attribute__((always_inline))
+Capability *handOffOnOneCapability(Capability *cap, uint64_t since)
+{
+    StgTSO *tso = cap->current_tso;
+    StgTSO *next = cap->run_queue_hd;
     tso->blocked_since_ns = since;
-    task->block_after = NULL;
     /* popRunQueue (Schedule.c), one capability: no lock */
     StgTSO *rest = next->_link;
     cap->run_queue_hd = rest;
@@ -253,23 +296,30 @@ Capability *blockOnOneCapability(Capability *cap)
     next->block_info.closure = END_TSO_QUEUE;
     cap->n_run_queue--;
     cap->current_tso = next;
-    /* handoffTo (Schedule.c) */
-    task->handoff_from = tso;
-    task->handoff_why = SchedBlock;
+    /* handoffTo (Schedule.c), with nothing left in the Task for next */
     cap->n_threads_run++;
     cap->n_handoffs++;
-    dirtyRunningThread(cap, next);      /* Note [Dirtying the thread about to run] */
+    /* Note [Dirtying the thread about to run] */
+    ASSERT(next->dirty && (next->stackobj->dirty & STACK_DIRTY));
     greenSwitchInline(tso->ctx, next->ctx);
-    /* resumed() (Schedule.c), its common case inline */
-    task = myTask();
-    StgTSO *prev = task->handoff_from;
-    if (prev != NULL) {
-        if (task->handoff_why == SchedBlock && task->block_after == NULL)
-            task->handoff_from = NULL;
-        else
-            completeHandoff();
-    }
+    /* resumed() (Schedule.c): whoever switched back to us may have left
+     * work in the Task */
+    Task *task = myTask();                  /* a call: see the Note */
+    if (task->handoff_from != NULL)
+        return completeHandoff();
     return task->cap;
+}
+
+/* Block the current thread, already marked blocked with nothing to run
+ * once it is switched out, on one capability: Note [Blocking on one
+ * capability]. */
+static inline __attribute__((always_inline))
+Capability *blockOnOneCapability(Capability *cap)
+{
+    uint64_t since = handOffStampOnOneCapability(cap);
+    if (since == 0 || traceEnabled(EVCAT_THREAD))
+        return blockCurrentThread(NULL, NULL);
+    return handOffOnOneCapability(cap, since);
 }
 
 /* Start the scheduler: capabilities (RtsFlags -N), their OS threads, the
@@ -285,9 +335,6 @@ void exitScheduler(void);
 void scheduleThread(Capability *cap, StgTSO *tso);
 /* Give up the capability to other runnable threads for a moment. */
 void yieldThread(void);
-/* A green thread's first act when it starts running: finish a direct
- * hand-off from the thread it replaced (Note [Direct hand-off]). */
-void completeHandoff(void);
 /* The calling green thread is done (its function returned): never returns. */
 void finishCurrentThread(void) __attribute__((noreturn));
 

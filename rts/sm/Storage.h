@@ -14,6 +14,7 @@
 #include "rts/storage/Closures.h"
 #include "rts/storage/Block.h"
 #include "Capability.h"
+#include "RtsMessages.h"
 
 typedef StgWord W_;
 
@@ -117,18 +118,25 @@ static inline __attribute__((always_inline)) bool nurseryBlockFits(Capability *c
     return bd->free + n <= bd->start + BLOCK_SIZE_W && n < LARGE_OBJECT_THRESHOLD / sizeof(StgWord);
 }
 
-static inline __attribute__((always_inline)) StgPtr allocateInline(Capability *cap, W_ n)
+/* allocateInline's bump alone, for a caller that has just been told
+ * nurseryBlockFits(cap, n) with nothing allocated since. */
+static inline __attribute__((always_inline)) StgPtr allocateInBlock(Capability *cap, W_ n)
 {
     bdescr *bd = cap->current_nursery;
     StgPtr p = bd->free;
-    if (__builtin_expect(nurseryBlockFits(cap, n), 1)) {
+    ASSERT(nurseryBlockFits(cap, n));
 #ifdef DEBUG
-        checkFreshNurseryMemory(p);
+    checkFreshNurseryMemory(p);
 #endif
-        bd->free = p + n;
-        cap->total_allocated += n;
-        return p;
-    }
+    bd->free = p + n;
+    cap->total_allocated += n;
+    return p;
+}
+
+static inline __attribute__((always_inline)) StgPtr allocateInline(Capability *cap, W_ n)
+{
+    if (__builtin_expect(nurseryBlockFits(cap, n), 1))
+        return allocateInBlock(cap, n);
     return allocate(cap, n);
 }
 

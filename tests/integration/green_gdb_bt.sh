@@ -33,4 +33,25 @@ if [ -x "$hello" ]; then
     last=$(echo "$out" | grep '^#[0-9]' | tail -1)
     echo "$last" | grep -q 'rts_green_trampoline' || fail "threads-hello: bt does not end at the trampoline: $last"
 fi
+# Through the stub that returns from a take by a jump (Note [Returning
+# after a switch] in rts/SwitchReturn.S): inside the C entry point the
+# stub is a frame of its own; at its last instruction (sub 4 bytes, call
+# 5, add 4, pop 1: offset 14) the return address is in rcx, and the CFI
+# says so.  The ponger's backtrace still ends at the trampoline.
+pingpong="$top_builddir/examples/pingpong"
+if [ -x "$pingpong" ]; then
+    out=$(gdb -nx -batch -ex 'set debuginfod enabled off' -ex 'break takeMVarRootEntry' -ex 'run 3' \
+          -ex 'continue' -ex 'bt' -ex 'delete' -ex 'break *rts_takeMVarRoot+14' -ex 'continue' \
+          -ex 'x/i $pc' -ex 'bt' --args "$pingpong" 2>&1)
+    echo "$out"
+    echo "$out" | grep -q '^#0 .*takeMVarRootEntry' || fail "pingpong: breakpoint in takeMVarRootEntry not hit"
+    echo "$out" | grep -q '^#1 .*rts_takeMVarRoot' || fail "pingpong: the stub's frame missing"
+    echo "$out" | grep -q '^#2 .* ponger ' || fail "pingpong: the ponger's frame missing under the stub"
+    echo "$out" | grep -q '^=> .*<rts_takeMVarRoot+14>:.*jmp' || fail "pingpong: offset 14 of the stub is not its jump"
+    echo "$out" | grep -q '^#0 .*rts_takeMVarRoot' || fail "pingpong: breakpoint at the stub's jump not hit"
+    echo "$out" | grep -q '^#1 .* ponger ' || fail "pingpong: the ponger's frame missing at the stub's jump"
+    last=$(echo "$out" | grep '^#[0-9]' | tail -1)
+    echo "$last" | grep -q 'rts_green_trampoline' || fail "pingpong: bt does not end at the trampoline: $last"
+    echo "$out" | grep -qi 'corrupt\|previous frame identical\|Cannot access' && fail "pingpong: unwinder complained"
+fi
 echo "green_gdb_bt: ok"

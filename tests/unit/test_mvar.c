@@ -592,15 +592,23 @@ static void test_queue_node_blocks(void)
 
 static long pp_rounds;
 static int pp_yields;
+static int pp_clean_runs;   /* times the ponger ran with its TSO or STACK clean */
 
 /* The other side of the ping-pong: take from slot 0, put the same box back
- * into slot 1, through the frame-slot entry points. */
+ * into slot 1, through the frame-slot entry points; each time it runs
+ * again it checks that it runs dirty (Note [Dirtying the thread about to
+ * run] in rts/Schedule.h). */
 static void pp_ponger(void *arg)
 {
     (void)arg;
     RtsFrame f = rts_fork_frame();
-    for (long i = 0; i < pp_rounds; i++)
-        rts_putMVarRoot(f, 1, rts_takeMVarRoot(f, 0));
+    for (long i = 0; i < pp_rounds; i++) {
+        StgClosure *v = rts_takeMVarRoot(f, 0);
+        StgTSO *me = myCapability()->current_tso;
+        if (!me->dirty || !(me->stackobj->dirty & STACK_DIRTY))
+            pp_clean_runs++;
+        rts_putMVarRoot(f, 1, v);
+    }
 }
 
 /* A third runnable thread, queued behind the ping-pong's hand-offs. */
@@ -621,12 +629,16 @@ static void pp_yielder(void *arg)
  * rts_join (a block with an `after`, which the fused resume leaves to
  * completeHandoff).  Every hundredth put follows a major GC, so the put
  * finds its taker's TSO and STACK clean and takes the general path instead
- * of Note [Putting to a lone taker]'s. */
+ * of Note [Putting to a lone taker]'s, and the take that follows finds the
+ * ponger's STACK clean (the put dirtied only its TSO): the fused take must
+ * leave the hand-off to the general path, which dirties it — the ponger
+ * checks that it always runs dirty. */
 static void test_one_capability_block(void)
 {
     for (int with_yielder = 0; with_yielder <= 1; with_yielder++) {
         pp_rounds = 500;
         pp_yields = 0;
+        pp_clean_runs = 0;
         RtsFrame f = rts_frame_push(2);
         rts_set(f, 0, (StgClosure *)rts_newMVar());
         rts_set(f, 1, (StgClosure *)rts_newMVar());
@@ -644,6 +656,7 @@ static void test_one_capability_block(void)
             /* all but two: the loop starts the ponger and sees it finish */
             CHECK(capabilityHandoffs(0) - handoffs0 >= 2 * (uint64_t)pp_rounds - 2);
         CHECK(rts_join(p));
+        CHECK(pp_clean_runs == 0);
         if (with_yielder) {
             CHECK(rts_join(y));
             CHECK(pp_yields == 200);

@@ -200,6 +200,56 @@ static void test_mask_flipping(void)
           (unsigned long long)(after - before));
 }
 
+static long te_rounds;
+
+/* The other side of test_thread_events' ping-pong, through the root API. */
+static void te_ponger(void *arg)
+{
+    (void)arg;
+    RtsFrame f = rts_fork_frame();
+    for (long i = 0; i < te_rounds; i++)
+        rts_putMVarRoot(f, 1, rts_takeMVarRoot(f, 0));
+}
+
+/* With only the thread category on, a one-capability ping-pong through the
+ * root API records every block and every wake-up: the fused take and put
+ * (Notes [Taking alone on one capability] and [Putting to a lone taker] in
+ * rts/MVar.c) read the thread category with their own, in one read, and
+ * leave such a take or put to the general paths, which record. */
+static void test_thread_events(void)
+{
+    te_rounds = 100;
+    RtsFrame f = rts_frame_push(2);
+    rts_set(f, 0, (StgClosure *)rts_newMVar());
+    rts_set(f, 1, (StgClosure *)rts_newMVar());
+    StgClosure *both[2] = { rts_get(f, 0), rts_get(f, 1) };
+    rts_ThreadId t = rts_fork_with(te_ponger, NULL, 2, both);
+    rts_yield();                                /* the ponger blocks on slot 0 */
+    EventRing *r = capRing(0);
+    uint64_t h0 = r->head;
+    rts_recorder.enabled = EVCAT_THREAD;
+    for (long i = 0; i < te_rounds; i++) {
+        rts_putMVarRoot(f, 0, rts_get(f, 0));
+        (void)rts_takeMVarRoot(f, 1);
+    }
+    rts_recorder.enabled = 0;
+    uint64_t h1 = r->head;
+    long blocks = 0, wakes = 0;
+    for (uint64_t h = h0; h < h1 && h1 - h0 <= r->size; h++) {
+        uint16_t type = r->events[h & (r->size - 1)].type;
+        blocks += type == EVENT_THREAD_BLOCK;
+        wakes += type == EVENT_THREAD_WAKE;
+    }
+    CHECK(rts_join(t), "ponger joined");
+    CHECK(h1 - h0 <= r->size, "the ring holds the ping-pong's events (%llu)",
+          (unsigned long long)(h1 - h0));
+    /* two takes block and two puts wake per round, but for the ponger's
+     * last take */
+    CHECK(blocks >= 2 * te_rounds - 1 && wakes >= 2 * te_rounds - 1,
+          "thread events of the ping-pong: %ld blocks, %ld wake-ups", blocks, wakes);
+    rts_frame_pop(f);
+}
+
 /* Child case: +RTS -DS -l<file>: an old CLEAN MUT_VAR made to point at a
  * young object without the barrier; the sanity check barfs. */
 static void case_sanity_barf(void)
@@ -324,6 +374,7 @@ static int main_fn(int argc, char **argv)
     rts_recorder.enabled = 0;
 
     test_weaks();
+    test_thread_events();
     test_write_watches();
     test_mask_flipping();
     test_dump_on_barf();

@@ -11,7 +11,9 @@
  * their data), deadlock (reported, exit 3), overflow (names the thread,
  * exit 2), label/ids, handoff (-N1 ping-pong switches thread to thread
  * without the scheduler loop), gcthreads (-N2 collections run on the
- * capabilities' own OS threads: none is added).  Each child has a 20 s alarm: a hang fails.
+ * capabilities' own OS threads: none is added), ccall_pingpong (-N1
+ * ping-pong threads resume on another OS thread while a third sleeps in a
+ * safe foreign call).  Each child has a 20 s alarm: a hang fails.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -284,6 +287,81 @@ static int case_ccall(void)
     return 0;
 }
 
+/* ---- ccall_pingpong: the fused hand-off resumes on another OS thread ----
+ * A root-API ping-pong on -N1 (Note [Blocking on one capability] in
+ * rts/Schedule.h) while a third thread sleeps in a safe foreign call: the
+ * capability moves to a spare Task's OS thread and back, and a thread that
+ * blocked on one OS thread resumes on the other, in the fused block's own
+ * frame.  It must read that OS thread's Task, not one read before the
+ * switch: the Task it blocked on holds no capability meanwhile, so a stale
+ * read crashes or hangs here. */
+
+static volatile int cp_stop, cp_sleeper_done;
+static int cp_moves;            /* OS thread changes seen by the ponger */
+
+static void *sleep_50ms(void *arg)
+{
+    struct timespec ts = { 0, 50 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+    return arg;
+}
+
+static void cp_sleeper(void *arg)
+{
+    (void)arg;
+    CHECK(rts_safe_call(sleep_50ms, (void *)0x5678) == (void *)0x5678);
+    cp_sleeper_done = 1;
+}
+
+/* The OS thread running the caller: gettid, not pthread_self, which glibc
+ * declares const, so that GCC may reuse its value across the take — the
+ * very mistake this case is about. */
+static long cp_os_thread(void)
+{
+    return syscall(SYS_gettid);
+}
+
+static void cp_ponger(void *arg)
+{
+    (void)arg;
+    RtsFrame f = rts_fork_frame();
+    long os = cp_os_thread();
+    for (;;) {
+        StgClosure *v = rts_takeMVarRoot(f, 0);
+        if (os != cp_os_thread()) {
+            cp_moves++;
+            os = cp_os_thread();
+        }
+        rts_putMVarRoot(f, 1, v);
+        if (cp_stop)
+            return;
+    }
+}
+
+static int case_ccall_pingpong(void)
+{
+    RtsFrame f = rts_frame_push(2);
+    rts_set(f, 0, (StgClosure *)rts_newMVar());
+    rts_set(f, 1, (StgClosure *)rts_newMVar());
+    StgClosure *both[2] = { rts_get(f, 0), rts_get(f, 1) };
+    rts_ThreadId p = rts_fork_with(cp_ponger, NULL, 2, both);
+    rts_ThreadId s = rts_fork(cp_sleeper, NULL);
+    long rounds = 0, after = 0;     /* rounds, and rounds since the call returned */
+    while (!cp_stop) {
+        if (cp_sleeper_done && ++after == 1000)
+            cp_stop = 1;                /* the ponger's last round */
+        rts_putMVarRoot(f, 0, rts_get(f, 0));
+        CHECK(rts_takeMVarRoot(f, 1) == rts_get(f, 0));
+        rounds++;
+    }
+    CHECK(rts_join(p) && rts_join(s));
+    rts_frame_pop(f);
+    /* blocked on the first OS thread, resumed on the spare Task's, and back */
+    CHECK(cp_moves >= 2);
+    printf("ccall_pingpong: %ld rounds, the ponger changed OS thread %d times\n", rounds, cp_moves);
+    return 0;
+}
+
 /* ---- gc: threads allocate lists under frequent GCs ---- */
 
 
@@ -478,6 +556,7 @@ static const struct sched_case cases[] = {
     { "migrate",  case_migrate,  "-N2", 0, NULL, NULL },
     { "ccall",    case_ccall,    "-N1", 0, NULL, NULL },
     { "ccall",    case_ccall,    "-N2", 0, NULL, NULL },
+    { "ccall_pingpong", case_ccall_pingpong, "-N1", 0, NULL, NULL },
     { "gc",       case_gc,       "-N1 -A64k", 0, NULL, NULL },
     { "gc",       case_gc,       "-N2 -A64k -DS", 0, NULL, NULL },
     { "joiners",  case_joiners,  "-N1 -A64k -DS", 0, NULL, NULL },
