@@ -292,11 +292,12 @@ void frame_describe(struct symtab *st, const struct frame *f, char *buf, size_t 
     if (!name)
         name = have_sym ? si.name : "??";
 
-    /* gdb shows the address unless the pc is where the line's code starts:
-     * never for frame 0 at a line's first instruction, nor for a frame
-     * whose callee was inlined into it (Note [Inlined frames]). */
+    /* gdb shows the address unless the pc is where the line's code starts
+     * at a statement row (gdb 13's frame_show_address): never for frame 0
+     * at a line's first instruction, nor for a frame whose callee was
+     * inlined into it (Note [Inlined frames]). */
     bool calls_inlined = have_fn && fs.inner_call >= 0;
-    if (!calls_inlined && (f->level > 0 || !have_line || li.addr != f->pc))
+    if (!calls_inlined && (f->level > 0 || !have_line || li.addr != f->pc || !li.is_stmt))
         put(&o, "0x%016" PRIx64 " in ", f->pc);
     put(&o, "%s", name);
     put(&o, " (");

@@ -113,11 +113,20 @@ void infrun_thread_prefix(struct session *s, pid_t tid, char *buf, size_t len)
  * file cannot be read. */
 static void print_source_line(struct session *s, const char *file, int line)
 {
+    /* gdb says a file is missing once, then "LINE\tin FILE" while the
+     * lines it is asked for stay in that file. */
+    static char last_missing[1024];
     FILE *f = fopen(file, "r");
     if (!f) {
+        if (strcmp(last_missing, file) == 0) {
+            out_printf(s, "%d\tin %s\n", line, file);
+            return;
+        }
+        snprintf(last_missing, sizeof last_missing, "%s", file);
         out_printf(s, "%d\t%s: No such file or directory.\n", line, file);
         return;
     }
+    last_missing[0] = '\0';
     char buf[4096];
     int n = 0;
     while (fgets(buf, sizeof buf, f)) {
@@ -513,6 +522,8 @@ static enum outcome report_watch_stop(struct session *s, pid_t tid)
     return OUT_STOPPED;
 }
 
+static enum outcome breakpoint_hit(struct session *s, pid_t tid, addr_t pc);
+
 /* A thread stopped on an int3 of ours (its pc is one past it). */
 static enum outcome breakpoint_event(struct session *s, const struct stop_event *ev)
 {
@@ -533,7 +544,15 @@ static enum outcome breakpoint_event(struct session *s, const struct stop_event 
     select_thread(s, ev->tid);
     if (goal_reached(s, ev->tid, pc))
         return OUT_INTERNAL;
+    return breakpoint_hit(s, ev->tid, pc);
+}
 
+/* Thread tid is at pc, where a breakpoint is (it executed the int3, or
+ * a step landed there): count the hits, and report the first that stops
+ * the program.  OUT_RESUME when none does. */
+static enum outcome breakpoint_hit(struct session *s, pid_t tid, addr_t pc)
+{
+    struct infrun *ir = infrun_of(s);
     struct breakpoint *first = NULL;
     for (struct breakpoint *bp = bp_next_at(&ir->bps, NULL, pc); bp;
          bp = bp_next_at(&ir->bps, bp, pc)) {
@@ -548,17 +567,17 @@ static enum outcome breakpoint_event(struct session *s, const struct stop_event 
         if (bp->num > 0 && !set_by_function_name(bp))
             hide = false;
     if (hide)
-        hide_inline_starts(s, ev->tid);
+        hide_inline_starts(s, tid);
 
     bool silent = first->ncommands > 0 && strcmp(first->commands[0], "silent") == 0;
     if (!silent) {
         char prefix[64];
-        infrun_thread_prefix(s, ev->tid, prefix, sizeof prefix);
+        infrun_thread_prefix(s, tid, prefix, sizeof prefix);
         char frame[1024];
-        describe_frame0(s, ev->tid, frame, sizeof frame);
+        describe_frame0(s, tid, frame, sizeof frame);
         out_printf(s, "\n%s%s%s %d, %s\n", prefix, prefix[0] ? "hit " : "",
                    first->temporary ? "Temporary breakpoint" : "Breakpoint", first->num, frame);
-        infrun_print_location(s, ev->tid, false);
+        infrun_print_location(s, tid, false);
     }
     json_str(s, "reason", "breakpoint-hit");
     json_int(s, "bkptno", first->num);
@@ -842,7 +861,7 @@ static void print_step_location(struct session *s, pid_t tid, addr_t start_pc, u
         infrun_print_location(s, tid, true);
         return;
     }
-    if (li.addr != pc)
+    if (li.addr != pc || !li.is_stmt)
         out_printf(s, "0x%016llx\t", (unsigned long long)pc);
     print_source_line(s, li.file, li.line);
 }
@@ -873,6 +892,31 @@ static struct breakpoint *internal_bp(struct session *s, addr_t addr, const char
     if (bp)
         bp_add_location(bp, addr);
     return bp;
+}
+
+/* Did thread tid's last single step (from registers `before`) enter a
+ * call?  The return address is then on top of the stack and points just
+ * past the instruction stepped.  Returns it, or 0. */
+static addr_t entered_call(struct session *s, pid_t tid, const struct user_regs_struct *before)
+{
+    struct user_regs_struct after;
+    uint64_t ret = 0;
+    if (s->target->ops->get_regs(s->target, tid, &after) < 0)
+        return 0;
+    if (after.rsp != before->rsp - 8 || target_read_u64(s->target, after.rsp, &ret) < 0 ||
+        ret <= before->rip || ret > before->rip + 15 ||
+        (after.rip > before->rip && after.rip <= before->rip + 15))
+        return 0;
+    return ret;
+}
+
+/* Run until the call thread tid just entered returns to ret (its stack
+ * back above caller_sp, so a recursive call's return does not count). */
+static enum outcome run_to_return(struct session *s, pid_t tid, addr_t ret, addr_t caller_sp)
+{
+    struct internal_goal g = { .tid = tid, .min_sp = caller_sp };
+    g.bps[g.nbps++] = internal_bp(s, ret, "return");
+    return run_to_goal(s, &g);
 }
 
 /* Step the selected thread over one instruction; with over_calls, a call
@@ -915,20 +959,10 @@ static enum outcome step_once(struct session *s, bool over_calls)
     }
     if (!over_calls)
         return OUT_INTERNAL;
-    /* Was it a call?  The return address is then on top of the stack and
-     * points just past the instruction we stepped. */
-    struct user_regs_struct after;
-    uint64_t ret = 0;
-    if (t->ops->get_regs(t, tid, &after) < 0)
-        return OUT_ERROR;
-    if (after.rsp != before.rsp - 8 || target_read_u64(t, after.rsp, &ret) < 0 ||
-        ret <= before.rip || ret > before.rip + 15 ||
-        (after.rip > before.rip && after.rip <= before.rip + 15))
+    addr_t ret = entered_call(s, tid, &before);
+    if (!ret)
         return OUT_INTERNAL;
-    struct internal_goal g = { .tid = tid, .min_sp = before.rsp };
-    g.bps[g.nbps++] = internal_bp(s, ret, "return");
-    enum outcome o = run_to_goal(s, &g);
-    return o;
+    return run_to_return(s, tid, ret, before.rsp);
 }
 
 /* A stepping command steps until one step ends it.  step_result is
@@ -1051,7 +1085,7 @@ int infrun_finish(struct session *s)
     return 0;
 }
 
-static int step_lines(struct session *s, bool past_only);
+static int until_next_line(struct session *s);
 
 int infrun_until(struct session *s, addr_t addr)
 {
@@ -1076,13 +1110,14 @@ int infrun_until(struct session *s, addr_t addr)
         }
         return o == OUT_ERROR ? -1 : 0;
     }
-    return step_lines(s, true);
+    return until_next_line(s);
 }
 
-/* Step over calls until the selected thread starts a new line of this
- * function (for until: one past the current pc, so a loop's jump back
- * does not stop), or this function returns. */
-static int step_lines(struct session *s, bool past_only)
+/* "until" without argument: step over calls until the selected thread
+ * starts a new line of this function one past the current pc (so a
+ * loop's jump back does not stop), or this function returns.  ("next" is
+ * step_line's, Note [How step decides where to stop].) */
+static int until_next_line(struct session *s)
 {
     pid_t tid = session_current_tid(s);
     addr_t start_pc = thread_pc(s, tid);
@@ -1103,7 +1138,7 @@ static int step_lines(struct session *s, bool past_only)
             return 0;
         }
         if (symtab_line_for_addr(s->symtab, pc, &li) && li.addr == pc &&
-            li.line != start.line && (!past_only || pc > start_pc)) {
+            li.line != start.line && pc > start_pc) {
             print_step_location(s, tid, start_pc, start_fn);
             return 0;
         }
@@ -1112,18 +1147,323 @@ static int step_lines(struct session *s, bool past_only)
     return 0;
 }
 
-int infrun_next(struct session *s, int count)
+/* ---------- step ---------- */
+
+/* Note [How step decides where to stop]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * "step" follows gdb's process_event_stop_test for step_over_calls ==
+ * STEP_OVER_UNDEBUGGABLE, one instruction of the selected thread at a time
+ * (other threads stay stopped; a call stepped over runs them all, as
+ * under "next"):
+ *   - A call is entered when its destination has line information.  The
+ *     destination is the call's target, or for a PLT stub ("jmp
+ *     *GOT(%rip)", perhaps after endbr64 and bnd) the address in its GOT
+ *     slot, as gdb's skip_trampoline_code finds it.  The thread then runs
+ *     to the function's body, where "break FUNC" stops (its entry at -O2;
+ *     past "push %rbp; mov %rsp,%rbp" otherwise), and the step ends there.
+ *     A lazy PLT slot not bound yet leads into the dynamic linker: the
+ *     thread is stepped through it (its calls run at full speed, about a
+ *     hundred steps) to the function it binds, as gdb does with
+ *     in_solib_dynsym_resolve_code.  A destination without lines (libc
+ *     without debug info) is stepped over: the call runs to its return.
+ *   - gdb hides the inlined calls that start at every pc a step reaches
+ *     (skip_inline_frames; Note [Inlined frames at their first
+ *     instruction] in symtab_inline.c).  When frame 0 is then still the
+ *     frame being stepped, the step has reached an inlined call: if the
+ *     call is on the line being stepped, "step" shows the inlined
+ *     function (step_into_inline_frame) and stops at its first line;
+ *     otherwise it stops at the call's line, and the next "step" enters
+ *     the inlined function without moving.  A pc deeper in an inlined
+ *     call of the frame being stepped stops too.
+ *   - Otherwise the step ends at the first instruction of a statement row
+ *     (is_stmt) of another line.  Landing in the middle of a line (a jump
+ *     back into a loop's condition, the caller's line after the callee's
+ *     "ret") makes that line and frame the ones being stepped (gdb's
+ *     set_step_info), so stepping out of a function goes on to the next
+ *     line of the caller: "main () at f.c:34".
+ *   - A pc without line information (returning into libc) stops there.
+ * "next" (STEP_OVER_ALL) is the same walk with calls run to their
+ * return, and inlined calls on the line being stepped run through.
+ * The stop is reported as gdb's print_stop_event does: the frame line and
+ * the source line when frame 0 (its CFA and function, inlined ones told
+ * apart) or its real function differs from the step's start, the source
+ * line alone otherwise, after the pc when that is not where a statement
+ * starts. */
+
+/* gdb's frame id of thread tid's frame 0, as it shows now (hidden inlined
+ * calls left out): its CFA and function, inlined ones told apart. */
+struct step_frame {
+    addr_t cfa;
+    uint64_t fn;
+    int inline_depth;
+};
+
+static bool step_frame_now(struct session *s, pid_t tid, struct step_frame *out)
+{
+    struct frame f;
+    if (!s->symtab || unwind_thread(s->symtab, tid, &f, 1) < 1)
+        return false;
+    out->cfa = f.cfa;
+    out->fn = frame_function_id(s->symtab, &f);
+    out->inline_depth = f.inline_depth;
+    return true;
+}
+
+static bool same_step_frame(const struct step_frame *a, const struct step_frame *b)
+{
+    return a->cfa == b->cfa && a->fn == b->fn;
+}
+
+/* Thread tid's frame 0 line (an inlined call's line when the call is
+ * hidden); false without line information. */
+static bool frame0_line(struct session *s, pid_t tid, struct line_info *li)
+{
+    struct frame f;
+    return s->symtab && unwind_thread(s->symtab, tid, &f, 1) >= 1
+           && frame_line(s->symtab, &f, li, NULL) && li->file;
+}
+
+/* Where a call into pc goes: through PLT stubs to their GOT slot's
+ * address (See Note [How step decides where to stop]). */
+static addr_t call_destination(struct session *s, addr_t pc)
+{
+    for (int hop = 0; hop < 2; hop++) {
+        unsigned char code[11];
+        size_t at = 0;
+        if (s->target->ops->read_memory(s->target, pc, code, sizeof code) < 0)
+            break;
+        if (code[0] == 0xf3 && code[1] == 0x0f && code[2] == 0x1e && code[3] == 0xfa)
+            at = 4;                 /* endbr64 */
+        if (code[at] == 0xf2)
+            at++;                   /* bnd */
+        if (code[at] != 0xff || code[at + 1] != 0x25)
+            break;                  /* not jmp *disp32(%rip) */
+        int32_t disp;
+        uint64_t slot;
+        memcpy(&disp, code + at + 2, sizeof disp);
+        if (target_read_u64(s->target, pc + at + 6 + (addr_t)(int64_t)disp, &slot) < 0)
+            break;
+        pc = slot;
+    }
+    return pc;
+}
+
+/* Thread tid just entered a call that returns to ret with the caller's
+ * sp caller_sp.  Run to the body of a destination with line information
+ * (*entered then set), or else to the return. */
+static enum outcome step_into_call(struct session *s, pid_t tid, addr_t ret, addr_t caller_sp,
+                                   bool *entered)
+{
+    *entered = false;
+    addr_t pc = thread_pc(s, tid);
+    addr_t dest = call_destination(s, pc);
+    struct line_info li;
+    if (symtab_in_dynsym_resolve_code(s->symtab, dest)) {
+        /* A lazy PLT slot not bound yet: step through the dynamic
+         * linker (its own calls at full speed) to the function. */
+        for (int n = 0; n < 100000 && symtab_in_dynsym_resolve_code(s->symtab, pc); n++) {
+            enum outcome o = step_once(s, true);
+            if (o != OUT_INTERNAL)
+                return o;
+            pc = thread_pc(s, tid);
+        }
+        dest = pc;
+    }
+    if (!symtab_line_for_addr(s->symtab, dest, &li))
+        return run_to_return(s, tid, ret, caller_sp);
+    addr_t body = symtab_function_body_addr(s->symtab, dest);
+    if (body == pc) {
+        *entered = true;
+        return OUT_INTERNAL;
+    }
+    struct internal_goal g = { .tid = tid, .min_sp = caller_sp };
+    g.bps[g.nbps++] = internal_bp(s, body, "body");
+    g.bps[g.nbps++] = internal_bp(s, ret, "return");
+    enum outcome o = run_to_goal(s, &g);
+    if (o == OUT_INTERNAL)
+        *entered = thread_pc(s, tid) == body;
+    return o;
+}
+
+static bool same_line(const char *file_a, int line_a, const char *file_b, int line_b)
+{
+    return line_a == line_b && file_a && file_b && strcmp(file_a, file_b) == 0;
+}
+
+/* A step that lands on a breakpoint's address hits it, as in gdb (the
+ * first instruction of a called function, most often): STEP_ON when no
+ * breakpoint there stops the program, else a step_result. */
+static int stepped_onto_breakpoint(struct session *s, pid_t tid)
+{
+    addr_t pc = thread_pc(s, tid);
+    if (!bp_enabled_at(&infrun_of(s)->bps, pc) || breakpoint_hit(s, tid, pc) != OUT_STOPPED)
+        return STEP_ON;
+    if (run_bp_commands(s))     /* its commands end with "continue" */
+        return infrun_continue(s);
+    return 0;
+}
+
+/* "step" in a function without line information: gdb runs it to its
+ * return, and the step goes on in the caller.  STEP_ON when returned. */
+static int step_out_of_lineless(struct session *s, pid_t tid)
+{
+    struct sym_info si;
+    struct frame f[2];
+    addr_t pc = thread_pc(s, tid);
+    if (!s->symtab || !symtab_lookup_addr(s->symtab, pc, &si) || !si.name
+        || unwind_thread(s->symtab, tid, f, 2) < 2 || !f[0].cfa) {
+        cmd_error(s, "Cannot find bounds of current function");
+        return -1;
+    }
+    out_printf(s, "Single stepping until exit from function %s,\n"
+                  "which has no line number information.\n", si.name);
+    return step_result(run_to_return(s, tid, f[1].pc, f[0].cfa));
+}
+
+/* One line of "step" (into) or "next" for thread tid: STEP_ON when it
+ * ended where a step ends (not reported yet; *print_frame says how to
+ * report it), else a step_result (the stop was reported).  Note [How step
+ * decides where to stop]. */
+static int step_line(struct session *s, pid_t tid, bool into, bool *print_frame)
+{
+    struct symtab *st = s->symtab;
+    addr_t start_pc = thread_pc(s, tid);
+    *print_frame = true;
+    /* Stopped at an inlined call's first instruction, its frame hidden:
+     * step enters it without moving (gdb's prepare_one_step). */
+    if (into && symtab_show_one_inline(st, tid, start_pc))
+        return STEP_ON;
+    struct step_frame frame = { 0 };
+    struct line_info cur = { 0 };
+    struct line_row range = { 0 };
+    bool from_caller = false;       /* the first position to judge is the caller's */
+    if (!frame0_line(s, tid, &cur) || !step_frame_now(s, tid, &frame)
+        || !symtab_row_for_addr(st, start_pc, &range)) {
+        int rc = step_out_of_lineless(s, tid);
+        if (rc != STEP_ON)
+            return rc;
+        from_caller = true;
+    }
+    const char *cur_file = cur.file;
+    int cur_line = cur.line;
+    for (long n = 0; n < 10000000; n++, from_caller = false) {
+        if (!from_caller) {     /* one instruction, a call entered or run through */
+            struct user_regs_struct before;
+            if (s->target->ops->get_regs(s->target, tid, &before) < 0) {
+                cmd_error(s, "Cannot read the registers of the selected thread.");
+                return -1;
+            }
+            int rc = step_result(step_once(s, false));
+            if (rc != STEP_ON)
+                return rc;
+            addr_t ret = entered_call(s, tid, &before);
+            if ((rc = stepped_onto_breakpoint(s, tid)) != STEP_ON)
+                return rc;
+            if (ret) {
+                bool entered = false;
+                rc = step_result(into ? step_into_call(s, tid, ret, before.rsp, &entered)
+                                      : run_to_return(s, tid, ret, before.rsp));
+                if (rc != STEP_ON)
+                    return rc;
+                if (entered) {
+                    hide_inline_starts(s, tid);
+                    *print_frame = true;
+                    return STEP_ON;
+                }
+            }
+            if (thread_pc(s, tid) >= range.start && thread_pc(s, tid) < range.end)
+                continue;       /* still in the row being stepped */
+        }
+        addr_t pc = thread_pc(s, tid);
+        hide_inline_starts(s, tid);
+        struct step_frame now;
+        struct line_info call;
+        struct line_row row;
+        if (!step_frame_now(s, tid, &now))
+            return STEP_ON;
+        *print_frame = !same_step_frame(&now, &frame) || !same_function(s, pc, start_pc);
+        if (symtab_hidden_inline(st, tid, pc) > 0 && same_step_frame(&now, &frame)) {
+            /* An inlined call starts here.  On the line being stepped,
+             * step enters it and next runs through it; on another line
+             * both stop at the call. */
+            bool on_line = frame0_line(s, tid, &call)
+                           && same_line(call.file, call.line, cur_file, cur_line);
+            if (!on_line)
+                return STEP_ON;
+            if (!into)
+                continue;
+            symtab_show_one_inline(st, tid, pc);
+            *print_frame = true;
+            return STEP_ON;
+        }
+        if (now.inline_depth > frame.inline_depth && now.cfa == frame.cfa
+            && same_function(s, pc, start_pc)) {
+            if (!into)
+                continue;       /* next runs through inlined calls */
+            return STEP_ON;     /* deeper into an inlined call of this frame */
+        }
+        if (!symtab_row_for_addr(st, pc, &row)) {
+            *print_frame = true;
+            return STEP_ON;     /* no line information here */
+        }
+        range = row;
+        if (pc == row.start && !same_line(row.file, row.line, cur_file, cur_line)) {
+            if (row.is_stmt)
+                return STEP_ON;
+            /* Not a statement: not a place to stop, nor a line to step
+             * from (gdb keeps its step info, or forgets the line when the
+             * frame changed). */
+            if (same_step_frame(&now, &frame))
+                continue;
+            cur_line = 0;
+        } else {
+            cur_line = row.line;
+            cur_file = row.file;
+        }
+        frame = now;
+    }
+    return STEP_ON;
+}
+
+/* step and next: count lines, then the report of where they ended. */
+static int step_or_next(struct session *s, int count, bool into)
 {
     if (!target_can_run(s->target)) {
         cmd_error(s, "The program is not being run.");
         return -1;
     }
+    pid_t tid = session_current_tid(s);
+    bool print_frame = false;
     for (int i = 0; i < count; i++) {
-        int rc = step_lines(s, false);
-        if (rc != 0)
+        int rc = step_line(s, tid, into, &print_frame);
+        if (rc != STEP_ON)
             return rc;
     }
+    s->cur_frame = 0;
+    if (print_frame) {
+        infrun_print_location(s, tid, true);
+        return 0;
+    }
+    struct line_info li;
+    addr_t pc = thread_pc(s, tid);
+    if (!frame0_line(s, tid, &li)) {
+        infrun_print_location(s, tid, true);
+        return 0;
+    }
+    if (li.addr && (li.addr != pc || !li.is_stmt))
+        out_printf(s, "0x%016llx\t", (unsigned long long)pc);
+    infrun_print_location(s, tid, false);
     return 0;
+}
+
+int infrun_step(struct session *s, int count)
+{
+    return step_or_next(s, count, true);
+}
+
+int infrun_next(struct session *s, int count)
+{
+    return step_or_next(s, count, false);
 }
 
 /* ---------- attach / detach ---------- */

@@ -34,8 +34,12 @@ int infrun_continue(struct session *s);
 int infrun_stepi(struct session *s, int count, bool over_calls);
 int infrun_finish(struct session *s);
 int infrun_until(struct session *s, addr_t addr);   /* addr 0: next line */
-/* "next": run to the next source line of this function, calls run through. */
+/* "next": run to the next source line, calls (inlined ones too) run
+ * through; out of the function, on to the caller's next line. */
 int infrun_next(struct session *s, int count);
+/* "step": the same, entering calls of functions with line information and
+ * inlined calls (Note [How step decides where to stop] in infrun.c). */
+int infrun_step(struct session *s, int count);
 
 /* A plugin-provided watch mechanism (see rtsdb-plugin.h for the public form). */
 struct watch_mechanism {

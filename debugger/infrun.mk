@@ -51,3 +51,19 @@ tests_debuggee_infrun_spin_CFLAGS = -g -O0
 tests_debuggee_infrun_spin_LDFLAGS = -pthread
 TESTS += tests/integration/infrun_ctrlc.sh
 EXTRA_DIST += tests/integration/infrun_ctrlc.sh
+# step (Note [How step decides where to stop] in infrun.c) against gdb 13:
+# an -O2 debuggee linked -static-pie, so libc has no lines on any machine.
+check_PROGRAMS += tests/debuggee/infrun_step
+tests_debuggee_infrun_step_SOURCES = tests/debuggee/infrun_step.c
+tests_debuggee_infrun_step_CFLAGS = -g -O2 $(WARN_CFLAGS) -pthread
+tests_debuggee_infrun_step_LDFLAGS = -static-pie -pthread
+tests/debuggee/infrun_step-infrun_step.$(OBJEXT): CFLAGS += -O2
+# The same, linked dynamically: calls go through lazily bound PLT slots
+# (and into libc's lines where its debug information is installed).
+check_PROGRAMS += tests/debuggee/infrun_step_dyn
+tests_debuggee_infrun_step_dyn_SOURCES = tests/debuggee/infrun_step.c
+tests_debuggee_infrun_step_dyn_CFLAGS = -g -O2 $(WARN_CFLAGS) -pthread
+tests_debuggee_infrun_step_dyn_LDFLAGS = -pthread
+tests/debuggee/infrun_step_dyn-infrun_step.$(OBJEXT): CFLAGS += -O2
+TESTS += tests/integration/infrun_step.sh
+EXTRA_DIST += tests/integration/infrun_step.sh

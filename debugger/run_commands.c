@@ -1,6 +1,6 @@
 /* run_commands.c — the run-control commands (infrun_commands_init).
  *
- * Offers: run/r, start, continue/c, stepi/si, nexti/ni, finish, until/u,
+ * Offers: run/r, start, continue/c, step/s, next/n, stepi/si, nexti/ni, finish, until/u,
  * advance, interrupt, signal, handle, info signals, break/b, tbreak,
  * delete/d, disable, enable, condition, commands, watch, rwatch, awatch,
  * info breakpoints, info watchpoints.  Wording and tables follow gdb's.
@@ -623,6 +623,14 @@ static int cmd_next(struct session *s, const char *args)
     return report_rc(infrun_next(s, count));
 }
 
+static int cmd_step(struct session *s, const char *args)
+{
+    int count;
+    if (!need_live(s) || parse_count(s, args, &count) < 0)
+        return -1;
+    return report_rc(infrun_step(s, count));
+}
+
 static int cmd_finish(struct session *s, const char *args)
 {
     (void)args;
@@ -840,6 +848,10 @@ static const struct command run_commands[] = {
     {.name = "nexti", .aliases = "ni", .summary = "Step one instruction, stepping over calls.",
      .help = "nexti [N]\nStep N instructions; a call runs until it returns.",
      .fn = cmd_nexti, .needs_live = true},
+    {.name = "step", .aliases = "s", .summary = "Step to the next source line, into calls.",
+     .help = "step [N]\nRun to the next source line; enter calls of functions with line "
+             "information and inlined calls,\nstep over the others (libc without debug info).",
+     .fn = cmd_step, .needs_live = true},
     {.name = "next", .aliases = "n", .summary = "Step to the next source line, over calls.",
      .help = "next [N]\nRun to the next source line of the selected frame; calls run to their "
              "return.", .fn = cmd_next, .needs_live = true},

@@ -48,9 +48,8 @@ struct module_walk {
     size_t cap;
 };
 
-/* Does the ELF name itself with DT_SONAME (a shared library does; a PIE
- * does not)? */
-static bool elf_has_soname(Elf *elf)
+/* The value of dynamic tag `tag`, or 0. */
+static GElf_Xword elf_dynamic_value(Elf *elf, GElf_Sxword tag)
 {
     Elf_Scn *scn = NULL;
     while ((scn = elf_nextscn(elf, scn)) != NULL) {
@@ -60,11 +59,18 @@ static bool elf_has_soname(Elf *elf)
         Elf_Data *d = elf_getdata(scn, NULL);
         for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
             GElf_Dyn dyn;
-            if (gelf_getdyn(d, (int)i, &dyn) && dyn.d_tag == DT_SONAME)
-                return true;
+            if (gelf_getdyn(d, (int)i, &dyn) && dyn.d_tag == tag)
+                return dyn.d_un.d_val;
         }
     }
-    return false;
+    return 0;
+}
+
+/* Does the ELF name itself with DT_SONAME (a shared library does; a PIE
+ * does not)? */
+static bool elf_has_soname(Elf *elf)
+{
+    return elf_dynamic_value(elf, DT_SONAME) != 0;
 }
 
 /* Is this ELF the program rather than a library: ET_EXEC, or a PIE (ET_DYN
@@ -80,6 +86,8 @@ static bool elf_is_program(Elf *elf)
     size_t n;
     if (eh.e_type != ET_DYN || elf_getphdrnum(elf, &n) != 0)
         return false;
+    if (elf_dynamic_value(elf, DT_FLAGS_1) & DF_1_PIE)
+        return true;    /* a PIE, static ones (no interpreter) too */
     for (size_t i = 0; i < n; i++) {
         GElf_Phdr ph;
         if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_INTERP)
@@ -735,43 +743,117 @@ static size_t line_run_start(Dwarf_Lines *lines, size_t i)
     return k;
 }
 
-bool symtab_line_for_addr(struct symtab *st, addr_t addr, struct line_info *out)
+/* Note [Rows that share an address]
+ * GCC often emits several rows at one address, most visibly at a
+ * function's first instruction: the line of its '{', then the line of
+ * its first statement (both statement boundaries), sometimes followed by
+ * a non-statement row for '{' again (a location view).  gdb's
+ * find_pc_sect_line takes the last row at or below pc, and when that row
+ * is not a statement boundary, the nearest statement row before it at
+ * the same address.  So at pingpong_main's entry gdb says line 57 (the
+ * `if`), not 56 ('{'), in "break", the stop report, bt, "info line",
+ * "list" and stepping alike; every one of those asks symtab_line_for_addr,
+ * so the rule is applied here once.  Rows at one address form a run in
+ * libdw's table (it sorts by address and keeps the order of rows at one
+ * address), so the walk is over that run. */
+static size_t same_address_statement(Dwarf_Lines *lines, size_t i)
 {
+    bool stmt;
+    Dwarf_Addr a, prev_a;
+    if (dwarf_linebeginstatement(dwarf_onesrcline(lines, i), &stmt) != 0 || stmt
+        || dwarf_lineaddr(dwarf_onesrcline(lines, i), &a) != 0)
+        return i;
+    for (size_t k = i; k > 0; k--) {
+        Dwarf_Line *prev = dwarf_onesrcline(lines, k - 1);
+        bool end_seq;
+        if (dwarf_lineaddr(prev, &prev_a) != 0 || prev_a != a
+            || dwarf_lineendsequence(prev, &end_seq) != 0 || end_seq)
+            break;
+        if (dwarf_linebeginstatement(prev, &stmt) == 0 && stmt)
+            return k - 1;
+    }
+    return i;
+}
+
+/* The line-table row gdb takes for addr: the last at or below it, then
+ * Note [Rows that share an address].  False past the end of a sequence
+ * (no code there) or without lines. */
+struct row_at {
+    Dwarf_Die *cu;
     Dwarf_Addr bias;
-    Dwfl_Module *mod = symtab_module_at(st, addr, NULL);
-    Dwarf_Die *cu = mod ? dwfl_module_addrdie(mod, addr, &bias) : NULL;
     Dwarf_Lines *lines;
-    size_t n;
-    if (!cu || dwarf_getsrclines(cu, &lines, &n) != 0 || n == 0)
+    size_t n, i;
+    int line;
+    const char *file;       /* full path, as libdw gives it */
+};
+
+static bool row_at_addr(struct symtab *st, addr_t addr, struct row_at *r)
+{
+    Dwfl_Module *mod = symtab_module_at(st, addr, NULL);
+    r->cu = mod ? dwfl_module_addrdie(mod, addr, &r->bias) : NULL;
+    if (!r->cu || dwarf_getsrclines(r->cu, &r->lines, &r->n) != 0 || r->n == 0)
         return false;
     /* The last row at or below addr (libdw sorts rows by address). */
-    Dwarf_Addr rel = addr - bias, a;
-    size_t lo = 0, hi = n;
+    Dwarf_Addr rel = addr - r->bias, a;
+    size_t lo = 0, hi = r->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (dwarf_lineaddr(dwarf_onesrcline(lines, mid), &a) == 0 && a <= rel)
+        if (dwarf_lineaddr(dwarf_onesrcline(r->lines, mid), &a) == 0 && a <= rel)
             lo = mid + 1;
         else
             hi = mid;
     }
     if (lo == 0)
         return false;
-    size_t i = lo - 1;
-    Dwarf_Line *row = dwarf_onesrcline(lines, i);
+    r->i = same_address_statement(r->lines, lo - 1);
+    Dwarf_Line *row = dwarf_onesrcline(r->lines, r->i);
     bool end_seq = false;
-    int lineno = 0;
     if (dwarf_lineendsequence(row, &end_seq) != 0 || end_seq
-        || dwarf_lineno(row, &lineno) != 0 || lineno <= 0)
+        || dwarf_lineno(row, &r->line) != 0 || r->line <= 0)
         return false;   /* past the end of a sequence: no code here */
-    const char *file = dwarf_linesrc(row, NULL, NULL);
-    if (!file)
+    r->file = dwarf_linesrc(row, NULL, NULL);
+    return r->file != NULL;
+}
+
+bool symtab_line_for_addr(struct symtab *st, addr_t addr, struct line_info *out)
+{
+    struct row_at r;
+    if (!row_at_addr(st, addr, &r))
         return false;
-    size_t start = line_run_start(lines, i);   /* See Note [Where a line starts, as gdb sees it] */
-    if (dwarf_lineaddr(dwarf_onesrcline(lines, start), &a) != 0)
+    size_t start = line_run_start(r.lines, r.i);   /* See Note [Where a line starts, as gdb sees it] */
+    Dwarf_Addr a;
+    bool stmt;
+    if (dwarf_lineaddr(dwarf_onesrcline(r.lines, start), &a) != 0
+        || dwarf_linebeginstatement(dwarf_onesrcline(r.lines, start), &stmt) != 0)
         return false;
-    out->file = symtab_display_file(cu, file);
-    out->line = lineno;
-    out->addr = a + bias;
+    out->file = symtab_display_file(r.cu, r.file);
+    out->line = r.line;
+    out->addr = a + r.bias;
+    out->is_stmt = stmt;
+    return true;
+}
+
+bool symtab_row_for_addr(struct symtab *st, addr_t addr, struct line_row *out)
+{
+    struct row_at r;
+    Dwarf_Addr a, next;
+    bool stmt;
+    Dwarf_Line *row;
+    if (!row_at_addr(st, addr, &r))
+        return false;
+    row = dwarf_onesrcline(r.lines, r.i);
+    if (dwarf_lineaddr(row, &a) != 0 || dwarf_linebeginstatement(row, &stmt) != 0)
+        return false;
+    out->file = symtab_display_file(r.cu, r.file);
+    out->line = r.line;
+    out->start = a + r.bias;
+    out->end = addr + 1;
+    out->is_stmt = stmt;
+    for (size_t k = r.i + 1; k < r.n; k++)
+        if (dwarf_lineaddr(dwarf_onesrcline(r.lines, k), &next) == 0 && next > a) {
+            out->end = next + r.bias;
+            break;
+        }
     return true;
 }
 
@@ -832,6 +914,55 @@ int symtab_addrs_for_line(struct symtab *st, const char *file, int line, addr_t 
     return n;
 }
 
+/* ---- the dynamic linker's lazy binding ---- */
+
+/* Is mod the program's interpreter (the dynamic linker named by the
+ * executable's PT_INTERP)?  Compared by file name: the program says
+ * /lib64/ld-linux-x86-64.so.2, the maps the real path. */
+static bool module_is_interpreter(struct symtab *st, Dwfl_Module *mod)
+{
+    const char *path = symtab_module_path(mod), *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (size_t m = 0; m < st->nmods; m++) {
+        Dwarf_Addr bias;
+        Elf *elf = st->is_main[m] ? dwfl_module_getelf(st->dwmods[m], &bias) : NULL;
+        size_t nph, rawsize;
+        char *raw = elf ? elf_rawfile(elf, &rawsize) : NULL;
+        if (!raw || elf_getphdrnum(elf, &nph) != 0)
+            continue;
+        for (size_t i = 0; i < nph; i++) {
+            GElf_Phdr ph;
+            if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_INTERP
+                || ph.p_offset >= rawsize || ph.p_filesz > rawsize - ph.p_offset
+                || !memchr(raw + ph.p_offset, '\0', ph.p_filesz))
+                continue;
+            const char *interp = raw + ph.p_offset, *ibase = strrchr(interp, '/');
+            return strcmp(ibase ? ibase + 1 : interp, base) == 0;
+        }
+    }
+    return false;
+}
+
+bool symtab_in_dynsym_resolve_code(struct symtab *st, addr_t pc)
+{
+    Dwarf_Addr bias;
+    Dwfl_Module *mod = symtab_module_at(st, pc, &bias);
+    Elf *elf = mod ? dwfl_module_getelf(mod, &bias) : NULL;
+    size_t shstrndx;
+    if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+        return false;
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(elf, scn)) != NULL) {
+        GElf_Shdr sh;
+        const char *name;
+        if (gelf_getshdr(scn, &sh) && (name = elf_strptr(elf, shstrndx, sh.sh_name))
+            && strncmp(name, ".plt", 4) == 0 && pc - bias >= sh.sh_addr
+            && pc - bias < sh.sh_addr + sh.sh_size)
+            return true;
+    }
+    return module_is_interpreter(st, mod);
+}
+
 /* ---- breakpoint address for a function ---- */
 
 /* The lowest line-table row inside [lo, hi) whose line differs from the
@@ -878,33 +1009,36 @@ static bool sets_up_frame_pointer(struct symtab *st, addr_t addr)
                || (code[at + 2] == 0x8b && code[at + 3] == 0xec));
 }
 
+addr_t symtab_function_body_addr(struct symtab *st, addr_t entry)
+{
+    if (!sets_up_frame_pointer(st, entry))
+        return entry;
+    Dwarf_Die fn;
+    Dwarf_Addr bias;
+    if (!symtab_function_die(st, entry, &fn, &bias))
+        return entry;   /* no DWARF: the entry itself */
+    Dwarf_Addr lo, hi;
+    if (dwarf_lowpc(&fn, &lo) != 0 || dwarf_highpc(&fn, &hi) != 0)
+        return entry;
+    Dwarf_Die cu;
+    if (!dwarf_diecu(&fn, &cu, NULL, NULL))
+        return entry;
+    Dwarf_Addr a;
+    if (second_line_addr(&cu, lo, hi, &a))
+        return a + bias;
+    addr_t body = entry;
+    Dwarf_Addr *bkpts = NULL;
+    if (dwarf_entry_breakpoints(&fn, &bkpts) > 0)
+        body = bkpts[0] + bias;
+    free(bkpts);
+    return body;
+}
+
 bool symtab_function_breakpoint_addr(struct symtab *st, const char *name, addr_t *out)
 {
     const struct sym_entry *e = find_symbol(st, name);
     if (!e)
         return false;
-    *out = e->addr;
-    if (!sets_up_frame_pointer(st, e->addr))
-        return true;
-    Dwarf_Die fn;
-    Dwarf_Addr bias;
-    if (!symtab_function_die(st, e->addr, &fn, &bias))
-        return true;    /* no DWARF: the entry itself */
-    Dwarf_Addr lo, hi;
-    if (dwarf_lowpc(&fn, &lo) != 0 || dwarf_highpc(&fn, &hi) != 0)
-        return true;
-    Dwarf_Die cu;
-    if (!dwarf_diecu(&fn, &cu, NULL, NULL))
-        return true;
-    Dwarf_Addr a;
-    if (second_line_addr(&cu, lo, hi, &a)) {
-        *out = a + bias;
-        return true;
-    }
-    Dwarf_Addr *bkpts = NULL;
-    int nb = dwarf_entry_breakpoints(&fn, &bkpts);
-    if (nb > 0)
-        *out = bkpts[0] + bias;
-    free(bkpts);
+    *out = symtab_function_body_addr(st, e->addr);
     return true;
 }

@@ -32,6 +32,17 @@ struct line_info {
     const char *file;   /* as recorded in DWARF (owned by the symtab) */
     int line;
     addr_t addr;        /* start address of the line-table row */
+    bool is_stmt;       /* that row is a statement boundary: a line starts
+                           there for gdb (stops and steps end only at one) */
+};
+
+/* One line-table row as gdb's stepping sees it (find_pc_line's
+ * symtab_and_line): [start, end) is the row's own range, not the line's. */
+struct line_row {
+    const char *file;
+    int line;
+    addr_t start, end;
+    bool is_stmt;
 };
 
 /* Load symbols for the target's executable and shared libraries. */
@@ -52,10 +63,19 @@ bool symtab_symbolize(struct symtab *st, addr_t addr, char *buf, size_t len);
 bool symtab_lookup_name(struct symtab *st, const char *name, struct sym_info *out);
 /* Address just past a function's prologue, for "break FUNC". */
 bool symtab_function_breakpoint_addr(struct symtab *st, const char *name, addr_t *out);
+/* The same for the function starting at entry (where "step" stops in a
+ * function it enters): entry itself when there is nothing to skip. */
+addr_t symtab_function_body_addr(struct symtab *st, addr_t entry);
 bool symtab_line_for_addr(struct symtab *st, addr_t addr, struct line_info *out);
+/* The row holding addr (Note [Rows that share an address] in symtab.c). */
+bool symtab_row_for_addr(struct symtab *st, addr_t addr, struct line_row *out);
 /* Addresses of the first instruction of FILE:LINE (basename match allowed);
  * returns how many were written to out (at most max). */
 int symtab_addrs_for_line(struct symtab *st, const char *file, int line, addr_t *out, int max);
+/* Is pc in a PLT stub or in the dynamic linker, the code a lazily bound
+ * call runs through before its function (gdb's
+ * in_solib_dynsym_resolve_code)? */
+bool symtab_in_dynsym_resolve_code(struct symtab *st, addr_t pc);
 /* Iterate symbol names starting with prefix (for completion); returns count. */
 int symtab_complete(struct symtab *st, const char *prefix,
                     void (*cb)(const char *name, void *arg), void *arg);
@@ -112,6 +132,11 @@ int unwind_from_regs(struct symtab *st, const struct user_regs_struct *regs,
  * calls this at such a stop of thread tid at pc; unwind_thread then
  * leaves those frames out while the thread's pc is pc.  tid 0 clears. */
 void symtab_hide_inline_starts(struct symtab *st, pid_t tid, addr_t pc);
+/* How many inlined frames are hidden for thread tid at pc (0: none). */
+int symtab_hidden_inline(struct symtab *st, pid_t tid, addr_t pc);
+/* Show the outermost hidden one again, as gdb's "step" does at an inlined
+ * call's first instruction (step_into_inline_frame); false if none. */
+bool symtab_show_one_inline(struct symtab *st, pid_t tid, addr_t pc);
 
 /* The line frame f is at: the pc's line, or for a frame whose callee was
  * inlined into it (also hidden: symtab_hide_inline_starts) the call

@@ -182,6 +182,23 @@ void symtab_hide_inline_starts(struct symtab *st, pid_t tid, addr_t pc)
     }
 }
 
+int symtab_hidden_inline(struct symtab *st, pid_t tid, addr_t pc)
+{
+    if (!st || st->hidden_inline.tid == 0 || st->hidden_inline.tid != tid
+        || st->hidden_inline.pc != pc)
+        return 0;
+    return st->hidden_inline.count;
+}
+
+bool symtab_show_one_inline(struct symtab *st, pid_t tid, addr_t pc)
+{
+    if (symtab_hidden_inline(st, tid, pc) == 0)
+        return false;
+    if (--st->hidden_inline.count == 0)
+        st->hidden_inline.tid = 0;
+    return true;
+}
+
 bool frame_scopes_get(struct symtab *st, const struct frame *f, struct frame_scopes *fs)
 {
     memset(fs, 0, sizeof *fs);
@@ -253,6 +270,7 @@ bool frame_line(struct symtab *st, const struct frame *f, struct line_info *out,
         out->file = symtab_display_file(&cudie, full);
         out->line = (int)line;
         out->addr = 0;      /* no code starts here: see Note [Inlined frames] */
+        out->is_stmt = true;
     }
     frame_scopes_free(&fs);
     return full != NULL;

@@ -5,7 +5,9 @@
  * tables both ways, the post-prologue breakpoint address, DWARF types
  * (struct with bitfields, union, array, enum, typedef, pointers) and their
  * names, global variables, and a stripped copy that must degrade to "no
- * symbol" without crashing.  Also times the load and first lookups.
+ * symbol" without crashing; and gdb's line where several rows share an
+ * address (tests/debuggee/infrun_step).  Also times the load and first
+ * lookups.
  */
 #include <string.h>
 #include <time.h>
@@ -107,6 +109,36 @@ static void check_types(struct symtab *st)
     CHECK(!dwarf_lookup_variable(st, NULL, "no_such_var", &v), "missing var");
 }
 
+/* tests/debuggee/infrun_step (-O2): at main's and add's first address GCC
+ * emits the '{' row, then the first statement's row, then a non-statement
+ * '{' row.  gdb takes the last statement row there (Note [Rows that share
+ * an address] in debugger/symtab.c): main is at line 45, add at 31. */
+static void check_rows_sharing_an_address(void)
+{
+    char path[4096], err[256];
+    struct symtab *st = symtab_load_file(debuggee_path("infrun_step", path, sizeof path),
+                                         err, sizeof err);
+    CHECK(st != NULL, "load %s: %s", path, err);
+    if (!st)
+        return;
+    static const struct { const char *fn; int line; } want[] = { { "main", 45 }, { "add", 31 } };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        struct sym_info si;
+        struct line_info li;
+        struct line_row row;
+        CHECK(symtab_lookup_name(st, want[i].fn, &si), "%s", want[i].fn);
+        CHECK(symtab_line_for_addr(st, si.addr, &li) && li.line == want[i].line
+              && li.addr == si.addr && li.is_stmt,
+              "%s's entry: line %d, want %d", want[i].fn, li.line, want[i].line);
+        CHECK(symtab_row_for_addr(st, si.addr, &row) && row.line == want[i].line
+              && row.start == si.addr && row.end > si.addr && row.is_stmt,
+              "%s's entry row: line %d", want[i].fn, row.line);
+        addr_t body = symtab_function_body_addr(st, si.addr);
+        CHECK(body == si.addr, "%s (-O2, no frame pointer): body at its entry", want[i].fn);
+    }
+    symtab_free(st);
+}
+
 int main(void)
 {
     char path[4096], err[256];
@@ -162,6 +194,7 @@ int main(void)
         }
         unlink(stripped);
     }
+    check_rows_sharing_an_address();
     CHECK(symtab_load_file("/nonexistent/prog", err, sizeof err) == NULL && err[0],
           "missing file gives an error");
     return check_status();
