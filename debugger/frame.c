@@ -288,7 +288,7 @@ void frame_describe(struct symtab *st, const struct frame *f, char *buf, size_t 
     bool have_sym = symtab_lookup_addr(st, pc, &si);
     struct line_info li;
     bool have_line = frame_line(st, f, &li, NULL);
-    const char *name = have_fn ? dwarf_diename(&fs.scopes[fs.func]) : NULL;
+    const char *name = have_fn ? symtab_function_name(&fs.scopes[fs.func]) : NULL;
     if (!name)
         name = have_sym ? si.name : "??";
 

@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "infrun.h"
+#include "solib.h"
 #include "watchpoint.h"
 #include "watch_hw.h"
 
@@ -544,6 +545,7 @@ static enum outcome breakpoint_event(struct session *s, const struct stop_event 
     select_thread(s, ev->tid);
     if (goal_reached(s, ev->tid, pc))
         return OUT_INTERNAL;
+    solib_handle_event(s, pc);  /* library loads, IFUNC resolvers returning: solib.c */
     return breakpoint_hit(s, ev->tid, pc);
 }
 
@@ -556,7 +558,8 @@ static enum outcome breakpoint_hit(struct session *s, pid_t tid, addr_t pc)
     struct breakpoint *first = NULL;
     for (struct breakpoint *bp = bp_next_at(&ir->bps, NULL, pc); bp;
          bp = bp_next_at(&ir->bps, bp, pc)) {
-        if (bp->num >= 0 && infrun_hit_stops(s, bp) && !first)
+        if (bp->num >= 0 && !solib_ifunc_resolver_hit(s, bp, pc) && infrun_hit_stops(s, bp)
+            && !first)
             first = bp;
     }
     if (!first)
@@ -1472,6 +1475,7 @@ int infrun_target_attached(struct session *s)
 {
     target_gone(s);         /* nothing of a previous process applies */
     infrun_resolve_breakpoints(s);
+    solib_target_attached(s);
     if (target_can_run(s->target))
         watch_refresh(s);
     return 0;

@@ -92,6 +92,8 @@ struct infrun {
     struct pp_page *pages;
     size_t npages;
     bool stop_printed_thread;               /* print "Thread N" in stop reports */
+    bool pending_on;                        /* "set breakpoint pending on": a location
+                                               not found yet makes a pending breakpoint */
 };
 
 /* The session's run-control state, created on first use. */

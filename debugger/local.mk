@@ -7,6 +7,7 @@
 #   symtab.mk   symbols, lines, frames, DWARF types (libdw, libunwind)
 #   cli.mk      command line, REPL, commands, output, expressions, plugins
 #   infrun.mk   run control: breakpoints, stepping, watchpoints
+#   solib.mk    shared-library events and IFUNC targets (the dynamic linker)
 RTSDB_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/debugger -I$(top_srcdir)/debugger/include \
 	$(LIBDW_CFLAGS) $(UNWIND_PTRACE_CFLAGS) $(UNWIND_COREDUMP_CFLAGS) \
 	-DRTSDB_PLUGIN_DIR='"$(pkglibdir)"' -DRTSDB_BUILD_PLUGIN_DIR='"$(abs_top_builddir)/commands/.libs"'
@@ -29,3 +30,4 @@ include debugger/symtab.mk
 include debugger/cli.mk
 include debugger/infrun.mk
 include debugger/watch_hw.mk
+include debugger/solib.mk

@@ -162,6 +162,16 @@ static void describe_where(struct session *s, struct breakpoint *bp)
     snprintf(bp->where, sizeof bp->where, "in %s at %s:%d", si.name, base_name(li.file), li.line);
 }
 
+/* Is spec FUNC, FILE:LINE or FILE:FUNC (found in some module or not at
+ * all), rather than *ADDR or a LINE of the selected frame's file? */
+static bool by_name_or_file_line(const char *spec)
+{
+    spec = skip_ws(spec);
+    char *end;
+    strtol(spec, &end, 10);
+    return *spec != '*' && (end == spec || *skip_ws(end));
+}
+
 void infrun_resolve_breakpoints(struct session *s)
 {
     struct infrun *ir = infrun_of(s);
@@ -171,6 +181,8 @@ void infrun_resolve_breakpoints(struct session *s)
         addr_t addrs[BP_MAX_LOCS];
         char err[256];
         int n = resolve_location(s, bp->spec, addrs, BP_MAX_LOCS, err, sizeof err);
+        if (n < 0 && by_name_or_file_line(bp->spec))
+            bp->nlocs = 0;  /* its library was unloaded: pending again, as in gdb */
         if (n <= 0)
             continue;       /* stays as it was (pending, or an absolute address) */
         bp->nlocs = 0;
@@ -229,6 +241,12 @@ static int set_breakpoint(struct session *s, const char *args, bool temporary)
         n = 1;
     } else {
         n = resolve_location(s, spec, addrs, BP_MAX_LOCS, err, sizeof err);
+        if (n < 0 && infrun_of(s)->pending_on && spec[0] != '*') {
+            /* Perhaps in a library not loaded yet: gdb says why, then
+             * makes it pending (Note [Shared-library events] in solib.c). */
+            out_printf(s, "%s\n", err);
+            n = 0;
+        }
         if (n < 0) {
             cmd_error(s, "%s", err);
             return -1;
@@ -264,6 +282,32 @@ static int set_breakpoint(struct session *s, const char *args, bool temporary)
 
 static int cmd_break(struct session *s, const char *args) { return set_breakpoint(s, args, false); }
 static int cmd_tbreak(struct session *s, const char *args) { return set_breakpoint(s, args, true); }
+
+/* "set breakpoint pending on|off|auto": whether a location that is not
+ * found (a function of a library not loaded yet) makes a pending
+ * breakpoint.  gdb's "auto" asks; rtsdb never asks, so auto is off. */
+static int cmd_set_breakpoint_pending(struct session *s, const char *args)
+{
+    args = skip_ws(args ? args : "");
+    if (!*args || !strcmp(args, "on"))
+        infrun_of(s)->pending_on = true;
+    else if (!strcmp(args, "off") || !strcmp(args, "auto"))
+        infrun_of(s)->pending_on = false;
+    else {
+        cmd_error(s, "\"on\", \"off\" or \"auto\" expected.");
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_show_breakpoint_pending(struct session *s, const char *args)
+{
+    (void)args;
+    bool on = infrun_of(s)->pending_on;
+    out_printf(s, "Debugger's behavior regarding pending breakpoints is %s.\n", on ? "on" : "off");
+    json_bool(s, "pending", on);
+    return 0;
+}
 
 /* ---------- delete / disable / enable ---------- */
 
@@ -410,17 +454,28 @@ static int cmd_commands(struct session *s, const char *args)
 
 /* ---------- info breakpoints / watchpoints ---------- */
 
+/* An internal breakpoint's type is what it is for: "shlib events",
+ * "return" (finish), "plugin trap"... */
 static const char *bp_type_name(const struct breakpoint *bp)
 {
+    if (bp->num < 0)
+        return bp->spec;
     return bp->kind == BP_BREAKPOINT ? "breakpoint" : watch_type_name(bp);
 }
 
-static void info_table(struct session *s, bool watch_only)
+/* Does the table list bp?  Internal breakpoints only for "maint info
+ * breakpoints". */
+static bool listed(const struct breakpoint *bp, bool watch_only, bool internal)
+{
+    return (bp->num > 0 || (internal && bp->num < 0)) && (!watch_only || bp->watch);
+}
+
+static void info_table(struct session *s, bool watch_only, bool internal)
 {
     struct infrun *ir = infrun_of(s);
     int type_w = 14, count = 0;
     for (struct breakpoint *bp = ir->bps.head; bp; bp = bp->next) {
-        if (bp->num <= 0 || (watch_only && !bp->watch))
+        if (!listed(bp, watch_only, internal))
             continue;
         count++;
         int l = (int)strlen(bp_type_name(bp));
@@ -434,7 +489,7 @@ static void info_table(struct session *s, bool watch_only)
     out_printf(s, "Num     %-*s Disp Enb Address            What\n", type_w, "Type");
     json_begin_array(s, "breakpoints");
     for (struct breakpoint *bp = ir->bps.head; bp; bp = bp->next) {
-        if (bp->num <= 0 || (watch_only && !bp->watch))
+        if (!listed(bp, watch_only, internal))
             continue;
         json_begin_object(s, NULL);
         json_int(s, "number", bp->num);
@@ -452,6 +507,13 @@ static void info_table(struct session *s, bool watch_only)
         } else if (bp->nlocs == 0) {
             out_printf(s, "%-18s %s\n", "<PENDING>", bp->spec);
             json_str(s, "what", bp->spec);
+        } else if (bp->num < 0) {
+            char sym[256] = "";
+            addr_t a = bp->locs[0].addr;
+            if (s->symtab)
+                symtab_symbolize(s->symtab, a, sym, sizeof sym);
+            out_printf(s, "0x%016llx <%s>\n", (unsigned long long)a, sym[0] ? sym : "??");
+            json_uint(s, "addr", a);
         } else {
             addr_t a = bp->locs[0].addr;
             describe_where(s, bp);
@@ -480,14 +542,23 @@ static void info_table(struct session *s, bool watch_only)
 static int cmd_info_breakpoints(struct session *s, const char *args)
 {
     (void)args;
-    info_table(s, false);
+    info_table(s, false, false);
+    return 0;
+}
+
+/* gdb's "maint info breakpoints": the internal ones too (negative
+ * numbers), such as the dynamic linker's "shlib events" (solib.c). */
+static int cmd_maint_info_breakpoints(struct session *s, const char *args)
+{
+    (void)args;
+    info_table(s, false, true);
     return 0;
 }
 
 static int cmd_info_watchpoints(struct session *s, const char *args)
 {
     (void)args;
-    info_table(s, true);
+    info_table(s, true, false);
     if (!hwwatch_probe() && !watch_hw_wanted())
         out_printf(s, "(debug-register watchpoints do not fire on this machine: "
                       "watchpoints use page protection)\n");
@@ -908,10 +979,22 @@ static const struct command run_commands[] = {
     {.name = "awatch", .summary = "Stop when an expression is read or written.",
      .help = "awatch [-l|-location] EXPR\nStop when the memory of EXPR is read or written.",
      .fn = cmd_awatch, .needs_live = true},
+    {.name = "set breakpoint pending", .summary = "Set debugger's behavior regarding pending breakpoints.",
+     .help = "set breakpoint pending on|off|auto\nWith on, \"break\" at a function or line not found "
+             "(yet) makes a pending\nbreakpoint, resolved when a shared library defining it is "
+             "loaded.\nauto (the default) is off: rtsdb never asks.",
+     .fn = cmd_set_breakpoint_pending},
+    {.name = "show breakpoint pending", .summary = "Show debugger's behavior regarding pending breakpoints.",
+     .help = "show breakpoint pending\nShow the \"set breakpoint pending\" setting.",
+     .fn = cmd_show_breakpoint_pending},
     {.name = "info breakpoints", .summary = "List breakpoints and watchpoints.",
      .help = "info breakpoints\nNumber, type, disposition, enabled, address, location, conditions, "
              "hit counts\nand commands of every breakpoint and watchpoint.",
      .fn = cmd_info_breakpoints},
+    {.name = "maint info breakpoints", .summary = "List breakpoints, internal ones too.",
+     .help = "maint info breakpoints\nAs \"info breakpoints\", with the debugger's internal "
+             "breakpoints (negative\nnumbers): shlib events, finish's return, plugin traps.",
+     .fn = cmd_maint_info_breakpoints},
     {.name = "info watchpoints", .summary = "List watchpoints and their mechanisms.",
      .help = "info watchpoints\nLike info breakpoints, for watchpoints only; says which mechanism "
              "(page-protection,\nhw, or a plugin's) each uses.", .fn = cmd_info_watchpoints},

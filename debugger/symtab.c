@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "solib.h"
 #include "symtab_priv.h"
 
 static char *debuginfo_path = "-.debug:/usr/lib/debug";
@@ -217,11 +218,14 @@ static int build_name_index(struct symtab *st);
 static uint64_t maps_signature(pid_t pid);
 
 struct sym_entry {
-    const char *name;       /* owned by libdwfl */
+    const char *name;       /* owned by libdwfl, or by the entry (owns_name) */
     addr_t addr;
     uint64_t size;
-    unsigned rank;          /* lower is preferred: module order (main first), globals first */
+    unsigned rank;          /* lower is preferred: module order (main first), globals
+                               first, a default version before an old one */
     Dwfl_Module *mod;
+    unsigned char type;     /* STT_FUNC, STT_GNU_IFUNC, ... */
+    bool owns_name;         /* name is a malloc'd copy without its version */
 };
 
 
@@ -500,6 +504,15 @@ const char *symtab_display_file(Dwarf_Die *cudie, const char *full)
     return full;
 }
 
+const char *symtab_function_name(Dwarf_Die *fn)
+{
+    Dwarf_Attribute a;
+    const char *linkage = dwarf_formstring(dwarf_attr_integrate(fn, DW_AT_linkage_name, &a));
+    if (linkage && strncmp(linkage, "_Z", 2) != 0)
+        return linkage;
+    return dwarf_diename(fn);
+}
+
 /* ---- symbols by address ---- */
 
 /* Of several symbols at one address (clone3 and __clone3), the name gdb
@@ -562,13 +575,24 @@ bool symtab_symbolize(struct symtab *st, addr_t a, char *buf, size_t len)
 
 /* ---- symbols by name: a sorted index over every module's symbol table ---- */
 
+static void free_entries(struct sym_entry *v, size_t n);
+
 static void free_name_index(struct symtab *st)
 {
-    free(st->syms);
+    free_entries(st->syms, st->nsyms);     /* syms_by_addr shares the names */
     free(st->syms_by_addr);
     st->syms = NULL;
     st->syms_by_addr = NULL;
     st->nsyms = 0;
+}
+
+/* Free n index entries and the names they own. */
+static void free_entries(struct sym_entry *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].owns_name)
+            free((char *)v[i].name);
+    free(v);
 }
 
 static int compare_sym_addr(const void *a, const void *b)
@@ -588,7 +612,32 @@ static int compare_sym_entry(const void *a, const void *b)
     return (x->rank > y->rank) - (x->rank < y->rank);
 }
 
-/* Build the name index: functions and data objects defined in a module. */
+/* Note [Versioned symbol names]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * A library's full symbol table (libc's separate debuginfo) names
+ * versioned symbols with their version: "pthread_create@@GLIBC_2.34" (the
+ * default version, what new programs link to) and
+ * "pthread_create@GLIBC_2.2.5" (an old one kept for old programs).  gdb
+ * records them without the version, so "break pthread_create", "print
+ * pthread_create", "info address" and "info symbol" find the function by
+ * its plain name.  The index does the same: each such name is stored
+ * without its version (a copy the entry owns), the default version ranked
+ * before old ones (gdb's "print realpath" happens to pick the old one).
+ * "@plt" is not a version and is kept. */
+
+/* The name of a versioned symbol without its version (malloc'd), and
+ * whether it is an old (non-default) version; NULL for other names. */
+static char *unversioned_name(const char *name, bool *old_version)
+{
+    const char *at = strchr(name, '@');
+    if (!at || at == name || strcmp(at, "@plt") == 0)
+        return NULL;
+    *old_version = at[1] != '@';
+    return strndup(name, (size_t)(at - name));
+}
+
+/* Build the name index: functions and data objects defined in a module,
+ * versioned names without their versions (Note [Versioned symbol names]). */
 static int build_name_index(struct symtab *st)
 {
     if (st->syms)
@@ -617,19 +666,23 @@ static int build_name_index(struct symtab *st)
                     cap = cap ? cap * 2 : 4096;
                     struct sym_entry *nv = realloc(v, cap * sizeof *nv);
                     if (!nv) {
-                        free(v);
+                        free_entries(v, n);
                         return -1;
                     }
                     v = nv;
                 }
                 unsigned local = GELF_ST_BIND(sym.st_info) == STB_LOCAL;
-                v[n++] = (struct sym_entry){ name, addr, sym.st_size,
-                                             (unsigned)(pass * 2 + m) * 2 + local, mod };
+                bool old_version = false;
+                char *plain = unversioned_name(name, &old_version);
+                v[n++] = (struct sym_entry){ plain ? plain : name, addr, sym.st_size,
+                                             ((unsigned)(pass * 2 + m) * 2 + local) * 2
+                                                 + old_version,
+                                             mod, (unsigned char)type, plain != NULL };
             }
         }
     struct sym_entry *by_addr = malloc((n ? n : 1) * sizeof *by_addr);
     if (!by_addr) {
-        free(v);
+        free_entries(v, n);
         return -1;
     }
     memcpy(by_addr, v, n * sizeof *v);
@@ -1034,11 +1087,18 @@ addr_t symtab_function_body_addr(struct symtab *st, addr_t entry)
     return body;
 }
 
+/* "break FUNC": a GNU indirect function is broken at the function its
+ * resolver chose when a GOT slot tells, else at the resolver, whose
+ * return run control then follows (Note [Breakpoints on IFUNCs] in
+ * solib.c). */
 bool symtab_function_breakpoint_addr(struct symtab *st, const char *name, addr_t *out)
 {
     const struct sym_entry *e = find_symbol(st, name);
     if (!e)
         return false;
-    *out = symtab_function_body_addr(st, e->addr);
+    addr_t entry = e->addr;
+    if (e->type == STT_GNU_IFUNC)
+        solib_ifunc_target(st, name, &entry);
+    *out = symtab_function_body_addr(st, entry);
     return true;
 }

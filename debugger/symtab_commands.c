@@ -135,7 +135,7 @@ static void json_frame(struct session *s, struct symtab *st, const struct frame 
     struct frame_scopes fs;
     const char *name = NULL;
     if (frame_scopes_get(st, f, &fs))
-        name = dwarf_diename(&fs.scopes[fs.func]);
+        name = symtab_function_name(&fs.scopes[fs.func]);
     if (!name && symtab_lookup_addr(st, pc, &si))
         name = si.name;
     if (f->signal_frame)
@@ -418,7 +418,7 @@ static int cmd_info_frame(struct session *s, const char *args)
     struct sym_info si;
     struct line_info li;
     struct frame_scopes fs;
-    const char *name = frame_scopes_get(st, f, &fs) ? dwarf_diename(&fs.scopes[fs.func]) : NULL;
+    const char *name = frame_scopes_get(st, f, &fs) ? symtab_function_name(&fs.scopes[fs.func]) : NULL;
     if (!name)
         name = symtab_lookup_addr(st, pc, &si) ? si.name : "??";
     /* An inlined frame shares its machine frame: the saved rip is the one

@@ -61,6 +61,12 @@ int symtab_read_memory(struct symtab *st, addr_t addr, void *buf, size_t len);
  * the module bias; false if there is no DWARF for pc. */
 bool symtab_function_die(struct symtab *st, addr_t pc, Dwarf_Die *fn, Dwarf_Addr *bias);
 
+/* A function's name as gdb prints it: the DW_AT_linkage_name a C
+ * function has when declared with an asm label (glibc's
+ * "__GI__IO_puts" for _IO_puts), else DW_AT_name.  A mangled C++
+ * linkage name ("_Z...") is not used: we do not demangle. */
+const char *symtab_function_name(Dwarf_Die *fn);
+
 /* File name as gdb prints it: relative to the CU's compilation directory
  * when the file lies under it.  Returns a pointer into `full` or `cu` strings. */
 const char *symtab_display_file(Dwarf_Die *cudie, const char *full);

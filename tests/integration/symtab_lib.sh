@@ -14,6 +14,7 @@ RTSDB="$top_builddir/debugger/rtsdb"
 DEBUGGEES="$top_builddir/tests/debuggee"
 
 start_waiting() {
+    : > "$TMP/ready"    # a previous debuggee's "ready" must not count
     "$@" wait > "$TMP/ready" &
     DEBUGGEE=$!
     for _ in $(seq 1 500); do
