@@ -59,7 +59,17 @@
  * "print entry-values" prints a parameter's value on entry beside its
  * current one, "n=n@entry=5" when they agree, "n=12, n@entry=7" when the
  * function changed it, "n=<optimized out>, n@entry=5" when only the entry
- * value is known.  The value on entry is found from the parameter's
+ * value is known.  gdb's rule (read_frame_arg) reads both values and
+ * compares their bytes over the type's length; it never decides from the
+ * expressions (a location that is itself DW_OP_entry_value is equal
+ * because its value is), and an entry value that is optimized out or not
+ * found is left out silently.  frame.c's put_argument does the same.  So
+ * where the two disagree it is a value that differs: at a function's
+ * first instruction gdb takes the first location-list entry in list
+ * order, gcc's empty "n in rsi" entry, where we once took the "rsi - 1"
+ * entry after it and printed "n=2" for gdb's "n=n@entry=3", or
+ * "p=0x...+4, p@entry=0x..." for a pointer walked from the start, at
+ * every step into such a function (Note [Optimized out] in dwarf_loc.c).  The value on entry is found from the parameter's
  * location at the real function's first instruction: when that is a
  * single register, it is that register's entry value
  * (dwarf_parameter_entry_value).  For a parameter of an inlined function

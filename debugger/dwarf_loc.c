@@ -26,7 +26,11 @@
  *   - the location list has no entry for the pc, or an empty expression
  *     (or an empty DW_OP_piece); an entry whose range is empty counts
  *     only at the function's first instruction, as in gdb (gcc's
- *     location views describe a parameter there so);
+ *     location views describe a parameter there so), and there, as in
+ *     gdb, the first entry in list order that applies wins: the empty
+ *     entry "n in rsi" before the entry "n is rsi - 1" that starts at the
+ *     same address (after the first view), so a stop at the entry shows
+ *     the value the function was called with;
  *   - the expression needs a register the frame does not have (no
  *     registers at all: a symtab without a process);
  *   - DW_OP_entry_value (the value a register had on entry) whose value
@@ -101,21 +105,21 @@ static bool at_function_entry(Dwarf_Die *fn, Dwarf_Addr pc)
     return false;
 }
 
-/* A location list entry with an empty range [pc, pc): gcc's location
- * views give a parameter its entry location so, and gdb uses such an
- * entry at the function's first instruction (and nowhere else), so we do
- * too.  Same answers as ops_at. */
-static int empty_entry_at(Dwarf_Attribute *a, Dwarf_Addr pc, Dwarf_Op **ops, size_t *nops)
+/* The ops of a function's first instruction, by gdb's rule
+ * (dwarf2_find_location_expression): the first entry of the list, in list
+ * order, that either has the empty range [pc, pc) or covers pc.  gcc's
+ * location views give a parameter its entry location in such an empty
+ * entry, before the entries that describe it after the first "view" at
+ * the same address (Note [Optimized out]).  Same answers as ops_at. */
+static int entry_ops_at(Dwarf_Attribute *a, Dwarf_Addr pc, Dwarf_Op **ops, size_t *nops)
 {
     Dwarf_Addr base, start, end;
     ptrdiff_t off = 0;
     int entries = 0;
-    if (a->code != DW_AT_location)
-        return 0;
     while ((off = dwarf_getlocations(a, off, &base, &start, &end, ops, nops)) > 0
            && entries++ < 4096) {
-        if (start == end && start == pc && *nops > 0)
-            return 1;
+        if ((start == end && start == pc) || (start <= pc && pc < end))
+            return *nops > 0;
     }
     return off < 0 ? -1 : 0;
 }
@@ -123,11 +127,9 @@ static int empty_entry_at(Dwarf_Attribute *a, Dwarf_Addr pc, Dwarf_Op **ops, siz
 int dwarf_location_at(Dwarf_Die *fn, Dwarf_Die *var, Dwarf_Addr pc, Dwarf_Attribute *a,
                       Dwarf_Op **ops, size_t *nops)
 {
-    int found = ops_at(var, DW_AT_location, pc, a, ops, nops);
-    if (found == 0 && fn && dwarf_hasattr_integrate(var, DW_AT_location)
-        && at_function_entry(fn, pc))
-        found = empty_entry_at(a, pc, ops, nops);
-    return found;
+    if (fn && at_function_entry(fn, pc) && dwarf_attr_integrate(var, DW_AT_location, a))
+        return entry_ops_at(a, pc, ops, nops);
+    return ops_at(var, DW_AT_location, pc, a, ops, nops);
 }
 
 static void loc_error(struct var_loc *loc, const char *fmt, ...)

@@ -120,6 +120,9 @@ int value_fetch(struct session *s, struct rd_value *v, char *errbuf, size_t errl
 int64_t value_as_int(const struct rd_value *v);
 /* Format a value as print does: fmt is 0 (natural), 'x', 'd', 'c', 's', 'a'. */
 int value_format(struct session *s, struct rd_value *v, int fmt, char *buf, size_t len);
+/* A variable's value as "info args", "info locals" and "bt full" show it:
+ * as value_format, but a pointer without print's "(type *)" prefix. */
+int value_format_variable(struct session *s, struct rd_value *v, char *buf, size_t len);
 /* "0x4018a0 <stg_TSO_info>" style symbolisation used by x/a and print. */
 void format_address(struct session *s, addr_t a, char *buf, size_t len);
 

@@ -365,6 +365,7 @@ int symtab_refresh(struct symtab *st)
     st->maps_signature = sig;
     free_name_index(st);
     dwarf_cache_free(st);
+    eh_frame_index_free(st);
     dwfl_report_begin(st->dwfl);
     if (report_target(st, err, sizeof err) != 0) {
         dwfl_report_end(st->dwfl, NULL, NULL);
@@ -381,6 +382,7 @@ void symtab_free(struct symtab *st)
         return;
     free_name_index(st);
     dwarf_cache_free(st);
+    eh_frame_index_free(st);
     if (st->dwfl)
         dwfl_end(st->dwfl);
     if (st->core_elf)
@@ -402,9 +404,34 @@ int symtab_modules(struct symtab *st, struct rd_module **out, size_t *n)
 
 /* ---- helpers shared with unwind.c, frame.c, dwarf_*.c ---- */
 
+/* The module one of whose PT_LOAD segments holds addr in its memory
+ * image: a process's file mappings end with the file's last page, and the
+ * rest of .bss (the runtime's RtsFlags) is anonymous memory libdwfl does
+ * not count as the module's, where gdb still names the symbol
+ * ("f=f@entry=0x55555560ff60 <RtsFlags>"). */
+static Dwfl_Module *module_by_segment(struct symtab *st, addr_t addr)
+{
+    for (size_t i = 0; i < st->nmods; i++) {
+        Dwarf_Addr bias;
+        Elf *elf = dwfl_module_getelf(st->dwmods[i], &bias);
+        size_t nph;
+        if (!elf || elf_getphdrnum(elf, &nph) != 0)
+            continue;
+        for (size_t k = 0; k < nph; k++) {
+            GElf_Phdr ph;
+            if (gelf_getphdr(elf, (int)k, &ph) && ph.p_type == PT_LOAD
+                && addr >= ph.p_vaddr + bias && addr - (ph.p_vaddr + bias) < ph.p_memsz)
+                return st->dwmods[i];
+        }
+    }
+    return NULL;
+}
+
 Dwfl_Module *symtab_module_at(struct symtab *st, addr_t addr, Dwarf_Addr *bias)
 {
     Dwfl_Module *mod = dwfl_addrmodule(st->dwfl, addr);
+    if (!mod)
+        mod = module_by_segment(st, addr);
     if (mod && bias)
         dwfl_module_getelf(mod, bias);
     return mod;

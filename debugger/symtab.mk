@@ -1,7 +1,7 @@
 # debugger/symtab.mk: symbols, lines, frames, DWARF types (the "symtab" part)
 # and their tests.  Fragment of the top Makefile.am: paths from the top.
 debugger_librtsdb_la_SOURCES += debugger/symtab_priv.h debugger/symtab.c \
-	debugger/symtab_regs.c debugger/unwind.c debugger/frame.c debugger/dwarf_loc.c \
+	debugger/symtab_regs.c debugger/unwind.c debugger/unwind_table.c debugger/frame.c debugger/dwarf_loc.c \
 	debugger/dwarf_entry.c debugger/dwarf_types.c debugger/types.c debugger/symtab_commands.c \
 	debugger/symtab_inline.c
 
@@ -109,3 +109,24 @@ TESTS += tests/fuzz/fuzz_dwarf_entry
 tests_fuzz_fuzz_dwarf_entry_SOURCES = tests/fuzz/fuzz_dwarf_entry.c tests/fuzz/fuzz_rng.h
 tests_fuzz_fuzz_dwarf_entry_CPPFLAGS = $(RTSDB_CPPFLAGS)
 tests_fuzz_fuzz_dwarf_entry_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)
+
+# unwind_static: linked static non-PIE, so without .eh_frame_hdr (Note
+# [Programs without .eh_frame_hdr] in debugger/unwind_table.c).
+# -all-static is libtool's way to pass -static to the compiler driver (its
+# own -static only links uninstalled libraries statically); libc.a is
+# already needed by the -static-pie debuggees (infrun.mk).
+check_PROGRAMS += tests/debuggee/unwind_static
+tests_debuggee_unwind_static_SOURCES = tests/debuggee/unwind_static.c
+tests_debuggee_unwind_static_CFLAGS = -g -O0 $(WARN_CFLAGS) -pthread -fno-pie
+tests_debuggee_unwind_static_LDFLAGS = -all-static -no-pie -pthread
+tests/debuggee/unwind_static-unwind_static.$(OBJEXT): CFLAGS += -O0
+TESTS += tests/integration/unwind_static.sh
+EXTRA_DIST += tests/integration/unwind_static.sh
+# test_unwind_table: that table against the linker's .eh_frame_hdr, and
+# over corrupted copies of unwind_static's .eh_frame (fixed seed).
+check_PROGRAMS += tests/unit/test_unwind_table
+TESTS += tests/unit/test_unwind_table
+tests_unit_test_unwind_table_SOURCES = tests/unit/test_unwind_table.c \
+	tests/unit/test_symtab_check.h tests/fuzz/fuzz_rng.h
+tests_unit_test_unwind_table_CPPFLAGS = $(RTSDB_CPPFLAGS)
+tests_unit_test_unwind_table_LDADD = debugger/librtsdb.la $(RTSDB_LIBS)

@@ -207,10 +207,10 @@ static bool print_variable(struct session *s, struct symtab *st, const struct fr
         return false;
     if (v.optimized_out)
         snprintf(text, sizeof text, "<optimized out>");
-    else if (value_format(s, &v, 0, text, sizeof text) != 0) {
+    else if (value_format_variable(s, &v, text, sizeof text) != 0) {
         if (value_fetch(s, &v, err, sizeof err) != 0)
             snprintf(text, sizeof text, "<error: %s>", err);
-        else if (value_format(s, &v, 0, text, sizeof text) != 0)
+        else if (value_format_variable(s, &v, text, sizeof text) != 0)
             snprintf(text, sizeof text, "<error>");
     }
     out_printf(s, "%s%s = %s\n", indent, name, text);

@@ -16,6 +16,7 @@
 
 struct sym_entry;           /* symtab.c: sorted name index */
 struct dwarf_cache;         /* dwarf_types.c: DIE -> rd_type, name index */
+struct eh_index;            /* unwind_table.c: a module's .eh_frame search table */
 
 struct symtab {
     struct target *t;       /* NULL for a symtab loaded from a file alone */
@@ -31,6 +32,8 @@ struct symtab {
     size_t nsyms;
     struct dwarf_cache *dc; /* built on first type/variable lookup */
     uint64_t maps_signature;/* live: file mappings when modules were last read */
+    struct eh_index *eh_index;  /* unwind_table.c: tables of modules without */
+    size_t neh_index;           /* .eh_frame_hdr, dropped with the module list */
     struct {                /* unwind_caller's answers while one frame line is
                                written (frame.c); off otherwise, since the
                                target may run between two lines */
@@ -75,6 +78,33 @@ const char *symtab_display_file(Dwarf_Die *cudie, const char *full);
  * source), and the range [start, end) of addresses it covers. */
 bool symtab_line_details(struct symtab *st, addr_t addr, char *path, size_t pathlen,
                          addr_t *start, addr_t *end);
+
+/* ---- unwind_table.c: CFI of modules without .eh_frame_hdr ---- */
+
+/* One row of an .eh_frame_hdr-style search table. */
+struct eh_index_entry {
+    int32_t start;      /* function start - segbase */
+    int32_t fde;        /* FDE address - segbase */
+};
+
+/* The search table of an .eh_frame section's bytes, segbase being the
+ * section's (unbiased) address sec: malloc'd rows sorted by start, their
+ * number in *count; NULL when no FDE can be read. */
+struct eh_index_entry *eh_frame_table(const unsigned char *data, size_t size, uint64_t sec,
+                                      size_t *count);
+
+/* The search table of mod's .eh_frame, in .eh_frame_hdr's layout: n
+ * pairs of int32 (function start, FDE address), both relative to *segbase,
+ * readable at the address *table with eh_frame_index_read.  Built on first
+ * use; false if mod has no .eh_frame we can index (Note [Programs without
+ * .eh_frame_hdr]). */
+bool eh_frame_index(struct symtab *st, Dwfl_Module *mod, addr_t *table, size_t *n,
+                    addr_t *segbase);
+/* Copy len bytes at addr of a table eh_frame_index gave; false if addr is
+ * not in one (it is then a target address). */
+bool eh_frame_index_read(struct symtab *st, addr_t addr, void *buf, size_t len);
+/* Drop every table (their modules may be gone). */
+void eh_frame_index_free(struct symtab *st);
 
 /* ---- dwarf_loc.c: where a variable lives in a frame ---- */
 

@@ -12,7 +12,8 @@
  * corrupted stack never hangs the debugger.  Each machine frame is followed
  * by the frames of the functions inlined at its pc (symtab_inline.c).
  *
- * Depends on: symtab_priv.h, libunwind (generic remote API).
+ * Depends on: symtab_priv.h (unwind_table.c's tables), libunwind (generic
+ * remote API).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,7 +34,9 @@
  * through the target (falling back to the module's file for read-only
  * segments a core leaves out), and find_proc_info locates the module's
  * .eh_frame_hdr with libdwfl and hands it to libunwind's own table search
- * (the same call _UPT_find_proc_info makes).  A pc without unwind info falls
+ * (the same call _UPT_find_proc_info makes); a module linked without one
+ * gets a table built from its .eh_frame (Note [Programs without
+ * .eh_frame_hdr] in unwind_table.c).  A pc without unwind info falls
  * back to libunwind's frame-pointer heuristic. */
 
 /* libunwind's binary search over a .eh_frame_hdr table in the target's
@@ -54,6 +57,8 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int
     struct unwind_ctx *c = arg;
     if (write)
         return -UNW_EREADONLYREG;
+    if (eh_frame_index_read(c->st, addr, val, sizeof *val))
+        return 0;       /* Note [Programs without .eh_frame_hdr] */
     if (symtab_read_memory(c->st, addr, val, sizeof *val) != 0)
         return -UNW_EINVAL;
     return 0;
@@ -106,9 +111,12 @@ static void put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
      * ever handed out by find_proc_info below. */
 }
 
-/* Describe the .eh_frame_hdr search table of the module holding ip, in the
- * target's address space, as libunwind's remote-table format. */
-static bool eh_frame_hdr_table(struct symtab *st, unw_word_t ip, unw_dyn_info_t *di)
+/* Describe the unwind search table of the module holding ip, in the
+ * target's address space, as libunwind's remote-table format: the
+ * module's .eh_frame_hdr, or for a module linked without one (a static
+ * non-PIE program) the table unwind_table.c builds from its .eh_frame
+ * (Note [Programs without .eh_frame_hdr]). */
+static bool module_unwind_table(struct symtab *st, unw_word_t ip, unw_dyn_info_t *di)
 {
     Dwarf_Addr bias;
     Dwfl_Module *mod = symtab_module_at(st, ip, &bias);
@@ -116,6 +124,12 @@ static bool eh_frame_hdr_table(struct symtab *st, unw_word_t ip, unw_dyn_info_t 
     size_t nph;
     if (!elf || elf_getphdrnum(elf, &nph) != 0)
         return false;
+    Dwarf_Addr lo, hi;
+    dwfl_module_info(mod, NULL, &lo, &hi, NULL, NULL, NULL, NULL);
+    memset(di, 0, sizeof *di);
+    di->format = UNW_INFO_FORMAT_REMOTE_TABLE;
+    di->start_ip = lo;
+    di->end_ip = hi;
     for (size_t i = 0; i < nph; i++) {
         GElf_Phdr ph;
         if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_GNU_EH_FRAME)
@@ -131,18 +145,19 @@ static bool eh_frame_hdr_table(struct symtab *st, unw_word_t ip, unw_dyn_info_t 
             return false;
         uint32_t fde_count;
         memcpy(&fde_count, h + 8, sizeof fde_count);
-        Dwarf_Addr lo, hi;
-        dwfl_module_info(mod, NULL, &lo, &hi, NULL, NULL, NULL, NULL);
-        memset(di, 0, sizeof *di);
-        di->format = UNW_INFO_FORMAT_REMOTE_TABLE;
-        di->start_ip = lo;
-        di->end_ip = hi;
         di->u.rti.segbase = hdr;
         di->u.rti.table_data = hdr + 12;
         di->u.rti.table_len = fde_count * 8 / sizeof(unw_word_t);
         return true;
     }
-    return false;
+    addr_t table, segbase;
+    size_t n;
+    if (!eh_frame_index(st, mod, &table, &n, &segbase))
+        return false;
+    di->u.rti.segbase = segbase;
+    di->u.rti.table_data = table;
+    di->u.rti.table_len = n * 8 / sizeof(unw_word_t);
+    return true;
 }
 
 static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
@@ -150,7 +165,7 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 {
     struct unwind_ctx *c = arg;
     unw_dyn_info_t di;
-    if (!eh_frame_hdr_table(c->st, ip, &di))
+    if (!module_unwind_table(c->st, ip, &di))
         return -UNW_ENOINFO;
     return _Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, arg);
 }

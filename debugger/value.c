@@ -837,17 +837,28 @@ int value_format_sb(struct session *s, struct rd_value *v, int fmt, bool top_lev
     return format_value(&c, v->type, v->loc, v->addr, bytes, top_level, 0, sb);
 }
 
-int value_format(struct session *s, struct rd_value *v, int fmt, char *buf, size_t len)
+static int format_into(struct session *s, struct rd_value *v, int fmt, bool top_level,
+                       char *buf, size_t len)
 {
     struct strbuf sb = {0};
     char err[256];
-    int rc = value_format_sb(s, v, fmt, true, &sb, err, sizeof err);
+    int rc = value_format_sb(s, v, fmt, top_level, &sb, err, sizeof err);
     if (rc < 0)
         snprintf(buf, len, "<error: %s>", err);
     else
         snprintf(buf, len, "%s", sb.buf ? sb.buf : "");
     sb_free(&sb);
     return rc;
+}
+
+int value_format(struct session *s, struct rd_value *v, int fmt, char *buf, size_t len)
+{
+    return format_into(s, v, fmt, true, buf, len);
+}
+
+int value_format_variable(struct session *s, struct rd_value *v, char *buf, size_t len)
+{
+    return format_into(s, v, 0, false, buf, len);
 }
 
 bool value_partly_optimized_out(const struct rd_value *v)

@@ -16,7 +16,13 @@
  *   stack_args: the seventh and eighth arguments come on the stack
  *     (DW_OP_fbreg), shown without an entry value ("g=7, h=8");
  * and leaf itself, still in rdi, is "v=v@entry=15" where its caller's call
- * site says what rdi held.
+ * site says what rdi held;
+ *   walk: at its first instruction gcc's location list has two entries
+ *     for n, the empty [entry, entry) "n in rsi" and then [entry, ...)
+ *     "rsi - 1" (location views); gdb takes the first, so a stop there
+ *     shows "n=n@entry=3" and "print n" 3, and later "n=<optimized out>,
+ *     n@entry=3"; p points into .bss past the file's last page, and is
+ *     named all the same: "p=p@entry=0x... <walk_bss+65536>".
  */
 #include <stdio.h>
 
@@ -78,6 +84,22 @@ __attribute__((noinline)) long stack_args(long a, long b, long c, long d, long e
     return sink;
 }
 
+/* Where break walk stops: its first instruction (no frame pointer). */
+__attribute__((noinline)) int walk(const int *p, int n)
+{
+    int s = 0;
+    while (n-- > 0)
+        s += *p++;
+    return s;
+}
+
+/* What walk reads lies 64 KiB into .bss, past the last page the file
+ * maps: anonymous memory, still named "<walk_bss+65536>" as gdb does. */
+static struct {
+    char pad[65536];
+    int data[3];
+} walk_bss;
+
 int main(void)
 {
     int r = lost_after_call(5);
@@ -86,6 +108,9 @@ int main(void)
     r += chain_outer(20);
     r += via_pointer_ptr(30);
     r += (int)stack_args(1, 2, 3, 4, 5, 6, 7, 8);
+    for (int i = 0; i < 3; i++)
+        walk_bss.data[i] = i + 4;
+    r += walk(walk_bss.data, 3);
     printf("sink %d %d\n", sink, r);
     return 0;
 }

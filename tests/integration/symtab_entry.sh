@@ -9,7 +9,14 @@
 # (chain_inner's k from chain_outer's n), <optimized out> after an
 # indirect call, stack arguments without @entry.  "print n" and "info
 # args" give the plain value, "info frame" the frame line's arguments
-# ("args: n=<optimized out>" too, where it was blank).
+# ("args: n=<optimized out>" too, where it was blank).  Last, walk() at its
+# first instruction, where gcc's location list for n has an empty entry
+# ("n in rsi") before one starting at the same address ("rsi - 1"): the
+# first one in list order is the value, as in gdb, so "n=n@entry=3" and
+# "print n" 3 (Note [Optimized out] in debugger/dwarf_loc.c); then, a few
+# instructions in, "n=2, n@entry=3", and "info args" prints the pointer as
+# gdb does, without print's "(int *)"; p points into .bss past the last
+# page the file maps, named "<walk_bss+65536>" as gdb names it.
 # rtsdb's and gdb's answers to the same commands are compared line by
 # line, live and on the core rtsdb wrote with gcore at the chained stop.
 # Then the debuggee's call sites are corrupted (bad opcodes, overrunning
@@ -34,6 +41,8 @@ cmds() {
     [ "$1" = rtsdb ] && echo "gcore $TMP/core"
     printf '%s\n' 'up 2' 'print n' 'info args' down 'print k' \
         continue bt up 'print n' 'info args' 'info frame' continue bt 'up' 'info args'
+    printf '%s\n' 'break walk' continue bt 'print n' 'info args' 'stepi 4' bt 'print n' \
+        'info args'
 }
 cmds rtsdb >"$TMP/rtsdb.cmds"
 cmds gdb >"$TMP/gdb.cmds"
@@ -85,6 +94,16 @@ e = 5
 f = 6
 g = 7
 h = 8
+#0 walk (p=p@entry=ADDR <walk_bss+65536>, n=n@entry=3)
+#1 main ()
+$6 = 3
+p = ADDR <walk_bss+65536>
+n = 3
+#0 walk (p=p@entry=ADDR <walk_bss+65536>, n=2, n@entry=3)
+#1 main ()
+$7 = 2
+p = ADDR <walk_bss+65536>
+n = 2
 X
 diff -u "$TMP/want" "$TMP/live.ans" || { fail "live answers"; cat "$TMP/live.out"; }
 
