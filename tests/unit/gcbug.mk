@@ -5,7 +5,7 @@
 # Fragment of the top Makefile.am (included from tests/local.mk).
 # Linked with the non-DEBUG librts: -DS alone must switch the checks on.
 check_PROGRAMS += tests/unit/test_gcbug
-tests_unit_test_gcbug_SOURCES = tests/unit/test_gcbug.c tests/unit/run_child.h
+tests_unit_test_gcbug_SOURCES = tests/unit/test_gcbug.c tests/unit/run_child.h tests/unit/yield_until.h
 tests_unit_test_gcbug_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/rts
 tests_unit_test_gcbug_LDADD = rts/librts.la
 TESTS += tests/unit/test_gcbug

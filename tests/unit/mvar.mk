@@ -4,7 +4,7 @@
 check_PROGRAMS += tests/unit/test_mvar tests/unit/test_bchan
 TESTS += tests/unit/test_mvar tests/unit/test_bchan
 
-tests_unit_test_mvar_SOURCES = tests/unit/test_mvar.c
+tests_unit_test_mvar_SOURCES = tests/unit/test_mvar.c tests/unit/yield_until.h
 tests_unit_test_mvar_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/rts -DDEBUG
 tests_unit_test_mvar_LDADD = rts/librts_debug.la
 

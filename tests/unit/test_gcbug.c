@@ -31,6 +31,7 @@
 #include "Roots.h"
 #include "sm/Storage.h"
 #include "run_child.h"
+#include "yield_until.h"
 
 RTS_DEFINE_CONSTR(Box, 0, 1)
 
@@ -56,22 +57,25 @@ static void taker(void *arg)
     rts_takeMVar((StgMVar *)rts_get(rts_fork_frame(), 0));
 }
 
+/* How many threads are queued on the MVar in slot 0 of f. */
+static uint32_t queued_on(RtsFrame f)
+{
+    const StgMVar *m = (const StgMVar *)rts_get(f, 0);
+    uint32_t queued = 0;
+    for (const StgMVarTSOQueue *q = m->head; q != END_TSO_QUEUE; q = q->link)
+        queued++;
+    return queued;
+}
+
 /* Start a taker on the MVar in slot 0 of f and wait (bounded) until `n`
  * threads are queued on it. */
 static rts_ThreadId fork_taker(RtsFrame f, uint32_t n)
 {
     StgClosure *v[1] = { rts_get(f, 0) };
     rts_ThreadId t = rts_fork_with(taker, NULL, 1, v);
-    for (int k = 0; k < 200000; k++) {
-        const StgMVar *m = (const StgMVar *)rts_get(f, 0);
-        uint32_t queued = 0;
-        for (const StgMVarTSOQueue *q = m->head; q != END_TSO_QUEUE; q = q->link)
-            queued++;
-        if (queued >= n)
-            return t;
-        rts_yield();
-    }
-    die("the taker did not block");
+    YIELD_UNTIL(queued_on(f) >= n);
+    if (queued_on(f) < n)
+        die("the taker did not block");
     return t;
 }
 

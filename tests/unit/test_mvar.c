@@ -26,6 +26,7 @@
 #include "sm/Storage.h"
 #include "sm/GC.h"
 #include "Schedule.h"
+#include "yield_until.h"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); exit(1); } } while (0)
 
@@ -67,8 +68,7 @@ static void record(int i)
 /* Yield until at least n threads have recorded (bounded); returns how many. */
 static int wait_recorded(int n)
 {
-    for (int k = 0; k < 100000 && __atomic_load_n(&n_order, __ATOMIC_ACQUIRE) < n; k++)
-        rts_yield();
+    YIELD_UNTIL(__atomic_load_n(&n_order, __ATOMIC_ACQUIRE) >= n);
     return __atomic_load_n(&n_order, __ATOMIC_ACQUIRE);
 }
 
@@ -148,8 +148,7 @@ static rts_ThreadId fork_on(RtsFrame f, void (*fn)(void *), int i)
     int before = queue_length((StgMVar *)rts_get(f, 0));
     StgClosure *v[1] = { rts_get(f, 0) };
     rts_ThreadId t = rts_fork_with(fn, (void *)(intptr_t)i, 1, v);
-    for (int k = 0; k < 100000 && queue_length((StgMVar *)rts_get(f, 0)) <= before; k++)
-        rts_yield();
+    YIELD_UNTIL(queue_length((StgMVar *)rts_get(f, 0)) > before);
     CHECK(queue_length((StgMVar *)rts_get(f, 0)) == before + 1);
     return t;
 }
@@ -397,6 +396,9 @@ static void test_blocked_since(void)
         rts_set(f, 0, (StgClosure *)rts_newMVar());
         uint64_t before = getMonotonicNSec();
         rts_ThreadId t = fork_on(f, taker, 0);
+        /* with -N2 the taker (on the other capability) is in the queue a
+         * moment before blockCurrentThread stamps it */
+        YIELD_UNTIL(((StgMVar *)rts_get(f, 0))->head->tso->blocked_since_ns != 0);
         uint64_t after = getMonotonicNSec();
         uint64_t since = ((StgMVar *)rts_get(f, 0))->head->tso->blocked_since_ns;
         CHECK(since != 0 && since <= after);
