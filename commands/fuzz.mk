@@ -5,7 +5,7 @@
 # seconds each; "make fuzz-rts" (and "make fuzz") builds libFuzzer binaries
 # with clang.
 check_LTLIBRARIES += tests/fuzz/librts_fuzz.la
-tests_fuzz_librts_fuzz_la_SOURCES = tests/fuzz/rts_image.c tests/fuzz/rts_image.h \
+tests_fuzz_librts_fuzz_la_SOURCES = tests/fuzz/rts_image.c tests/fuzz/rts_image.h tests/debuggee/known_heap.h \
 	tests/fuzz/rts_decode_all.c tests/fuzz/rts_decode_all.h $(RTS_PLUGIN_SOURCES)
 RTS_FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/commands -I$(top_srcdir)/rts/dbg \
 	-I$(top_srcdir)/debugger/include -I$(top_srcdir)/tests/fuzz

@@ -16,7 +16,7 @@ EXTRA_DIST += commands/README.md
 
 # Tests: every basic command on a live target and on a core of the same state.
 check_PROGRAMS += tests/debuggee/plugin_heap
-tests_debuggee_plugin_heap_SOURCES = tests/debuggee/plugin_heap.c
+tests_debuggee_plugin_heap_SOURCES = tests/debuggee/plugin_heap.c tests/debuggee/known_heap.h
 tests_debuggee_plugin_heap_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_debuggee_plugin_heap_LDADD = rts/librts.la
 tests_debuggee_plugin_heap_LDFLAGS = $(AM_LDFLAGS) $(EXAMPLE_LINK_FLAGS)

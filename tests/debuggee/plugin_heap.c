@@ -13,6 +13,7 @@
  */
 #include <stdio.h>
 #include "rts.h"
+#include "known_heap.h"
 
 StgMVar *volatile debug_mvar;        /* empty, three takers queued */
 StgMVar *volatile debug_full_mvar;   /* full, one putter queued */
@@ -28,77 +29,12 @@ __attribute__((noinline)) void plugin_heap_ready(void)
     __asm__ volatile("" ::: "memory");
 }
 
-/* Two CAFs: `answer` evaluated by main; `gated` claimed by a thread that
- * blocks (on the gate MVar in its frame) while evaluating it, and forced
- * by a second thread that blocks on the CAF's blackhole. */
-static StgClosure *answer_entry(StgClosure *self)
-{
-    (void)self;
-    return rts_new_mutvar(NULL);
-}
-RTS_DEFINE_CAF(answer, answer_entry)
-
-static StgClosure *gated_entry(StgClosure *self)
-{
-    (void)self;
-    return rts_takeMVar((StgMVar *)rts_get(rts_fork_frame(), 0));
-}
-RTS_DEFINE_CAF(gated, gated_entry)
-
-static void gated_forcer(void *arg)
-{
-    (void)arg;
-    rts_force(RTS_CAF(gated));
-}
-
-static void taker(void *arg)
-{
-    (void)arg;
-    rts_takeMVar((StgMVar *)rts_get(rts_fork_frame(), 0));
-}
-
-static void putter(void *arg)
-{
-    (void)arg;
-    RtsFrame f = rts_fork_frame();
-    rts_putMVar((StgMVar *)rts_get(f, 0), rts_get(f, 0));
-}
-
-static unsigned queue_length(const StgMVar *m)
-{
-    unsigned n = 0;
-    for (const StgMVarTSOQueue *q = m->head; q != END_TSO_QUEUE; q = q->link) n++;
-    return n;
-}
-
 static int main_fn(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
     RtsFrame f = rts_frame_push(8);
-    rts_set(f, 0, (StgClosure *)rts_newMVar());
-    rts_set(f, 1, (StgClosure *)rts_newFullMVar(rts_new_mutvar(NULL)));
-    for (int i = 0; i < 3; i++) {
-        StgClosure *v[1] = { rts_get(f, 0) };
-        rts_fork_with(taker, NULL, 1, v);
-    }
-    StgClosure *pv[1] = { rts_get(f, 1) };
-    rts_fork_with(putter, NULL, 1, pv);
-    rts_force(RTS_CAF(answer));
-    rts_set(f, 7, (StgClosure *)rts_newMVar());
-    for (int i = 0; i < 2; i++) {
-        StgClosure *g[1] = { rts_get(f, 7) };
-        rts_fork_with(gated_forcer, NULL, 1, g);
-    }
-    for (int i = 0; i < 200 && (queue_length((StgMVar *)rts_get(f, 0)) < 3 ||
-                                queue_length((StgMVar *)rts_get(f, 1)) < 1 ||
-                                queue_length((StgMVar *)rts_get(f, 7)) < 1); i++)
-        rts_yield();
-    rts_set(f, 2, rts_new_mutvar(NULL));
-    rts_set(f, 5, rts_new_mutvar(NULL));
-    rts_set(f, 3, (StgClosure *)rts_mkWeak(rts_get(f, 2), rts_get(f, 1), NULL, NULL));
-    rts_set(f, 4, (StgClosure *)rts_mkWeak(rts_get(f, 2), NULL, NULL, NULL));
-    rts_finalizeWeak((StgWeak *)rts_get(f, 4));
+    known_heap_build(f);
     rts_gc(false);          /* queue nodes, TSOs and weaks leave the nursery... */
     rts_gc(false);          /* ...and are promoted to generation 1 */
     rts_set(f, 6, rts_new_mutvar(NULL));

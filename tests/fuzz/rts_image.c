@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include "rts.h"
 #include "rts_image.h"
+#include "../debuggee/known_heap.h"
 #include "rts_decode_all.h"
 #include "rts/DebugAbi.h"
 
@@ -127,76 +128,14 @@ static void *record(void *arg)
     return NULL;
 }
 
-/* ---- the child: a heap of known shape (as tests/debuggee/plugin_heap.c) ---- */
-
-static StgClosure *answer_entry(StgClosure *self)
-{
-    (void)self;
-    return rts_new_mutvar(NULL);
-}
-RTS_DEFINE_CAF(fuzz_answer, answer_entry)
-
-static StgClosure *gated_entry(StgClosure *self)
-{
-    (void)self;
-    return rts_takeMVar((StgMVar *)rts_get(rts_fork_frame(), 0));
-}
-RTS_DEFINE_CAF(fuzz_gated, gated_entry)
-
-static void gated_forcer(void *arg)
-{
-    (void)arg;
-    rts_force(RTS_CAF(fuzz_gated));
-}
-
-static void taker(void *arg)
-{
-    (void)arg;
-    rts_takeMVar((StgMVar *)rts_get(rts_fork_frame(), 0));
-}
-
-static void putter(void *arg)
-{
-    (void)arg;
-    RtsFrame f = rts_fork_frame();
-    rts_putMVar((StgMVar *)rts_get(f, 0), rts_get(f, 0));
-}
-
-static unsigned queue_length(const StgMVar *m)
-{
-    unsigned n = 0;
-    for (const StgMVarTSOQueue *q = m->head; q != END_TSO_QUEUE; q = q->link) n++;
-    return n;
-}
+/* ---- the child: the heap of known shape (tests/debuggee/known_heap.h) ---- */
 
 static int child_main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
     RtsFrame f = rts_frame_push(12);
-    rts_set(f, 0, (StgClosure *)rts_newMVar());
-    rts_set(f, 1, (StgClosure *)rts_newFullMVar(rts_new_mutvar(NULL)));
-    for (int i = 0; i < 3; i++) {
-        StgClosure *v[1] = { rts_get(f, 0) };
-        rts_fork_with(taker, NULL, 1, v);
-    }
-    StgClosure *pv[1] = { rts_get(f, 1) };
-    rts_fork_with(putter, NULL, 1, pv);
-    rts_force(RTS_CAF(fuzz_answer));
-    rts_set(f, 7, (StgClosure *)rts_newMVar());
-    for (int i = 0; i < 2; i++) {
-        StgClosure *g[1] = { rts_get(f, 7) };
-        rts_fork_with(gated_forcer, NULL, 1, g);
-    }
-    for (int i = 0; i < 200 && (queue_length((StgMVar *)rts_get(f, 0)) < 3 ||
-                                queue_length((StgMVar *)rts_get(f, 1)) < 1 ||
-                                queue_length((StgMVar *)rts_get(f, 7)) < 1); i++)
-        rts_yield();
-    rts_set(f, 2, rts_new_mutvar(NULL));
-    rts_set(f, 5, rts_new_mutvar(NULL));
-    rts_set(f, 3, (StgClosure *)rts_mkWeak(rts_get(f, 2), rts_get(f, 1), NULL, NULL));
-    rts_set(f, 4, (StgClosure *)rts_mkWeak(rts_get(f, 2), NULL, NULL, NULL));
-    rts_finalizeWeak((StgWeak *)rts_get(f, 4));
+    known_heap_build(f);
     rts_set(f, 8, rts_new_array(6, rts_get(f, 2)));
     rts_set(f, 9, rts_new_bytes(40));
     rts_gc(false);
