@@ -45,6 +45,8 @@ struct breakpoint {
     char *spec;             /* as typed: "main", "loop.c:12", "*0x401000", watch EXPR */
     struct bp_location locs[BP_MAX_LOCS];
     int nlocs;
+    int line;               /* the line a FILE:LINE or LINE breakpoint names, else 0
+                               (Note [Breakpoints by line] in run_commands.c) */
     char where[256];        /* "in main at t.c:5" for the first location,
                                kept for "info breakpoints" after the process ends */
     char *cond;             /* "if" expression, or NULL */

@@ -983,6 +983,12 @@ static int step_result(enum outcome o)
     }
 }
 
+static int stepped_onto_breakpoint(struct session *s, pid_t tid);
+
+/* stepi and nexti: count instructions; one that arrives on an enabled
+ * breakpoint's address hits it as in gdb (counted, its condition and
+ * commands honoured, "Breakpoint N, ..." reported) and ends the command.
+ * nexti's call run to its return can end on one too. */
 int infrun_stepi(struct session *s, int count, bool over_calls)
 {
     if (!target_can_run(s->target)) {
@@ -995,6 +1001,8 @@ int infrun_stepi(struct session *s, int count, bool over_calls)
     for (int i = 0; i < count; i++) {
         int rc = step_result(step_once(s, over_calls));
         if (rc != STEP_ON)
+            return rc;
+        if ((rc = stepped_onto_breakpoint(s, tid)) != STEP_ON)
             return rc;
     }
     print_step_location(s, tid, start_pc, start_fn);
@@ -1088,7 +1096,11 @@ int infrun_finish(struct session *s)
     return 0;
 }
 
-static int until_next_line(struct session *s);
+/* The three commands that step by lines: step enters calls, next and
+ * until run them through, until also goes on through jumps back (Note
+ * [How step decides where to stop]). */
+enum step_kind { STEP_INTO, STEP_OVER, STEP_UNTIL };
+static int step_or_next(struct session *s, int count, enum step_kind kind);
 
 int infrun_until(struct session *s, addr_t addr)
 {
@@ -1113,41 +1125,7 @@ int infrun_until(struct session *s, addr_t addr)
         }
         return o == OUT_ERROR ? -1 : 0;
     }
-    return until_next_line(s);
-}
-
-/* "until" without argument: step over calls until the selected thread
- * starts a new line of this function one past the current pc (so a
- * loop's jump back does not stop), or this function returns.  ("next" is
- * step_line's, Note [How step decides where to stop].) */
-static int until_next_line(struct session *s)
-{
-    pid_t tid = session_current_tid(s);
-    addr_t start_pc = thread_pc(s, tid);
-    uint64_t start_fn = frame0_function(s, tid);
-    struct line_info start;
-    if (!s->symtab || !symtab_line_for_addr(s->symtab, start_pc, &start)) {
-        cmd_error(s, "Cannot find the current line; use \"stepi\" or \"until LOCATION\".");
-        return -1;
-    }
-    for (long n = 0; n < 1000000; n++) {
-        int rc = step_result(step_once(s, true));
-        if (rc != STEP_ON)
-            return rc;
-        addr_t pc = thread_pc(s, tid);
-        struct line_info li;
-        if (!same_function(s, pc, start_pc)) {
-            infrun_print_location(s, tid, true);
-            return 0;
-        }
-        if (symtab_line_for_addr(s->symtab, pc, &li) && li.addr == pc &&
-            li.line != start.line && pc > start_pc) {
-            print_step_location(s, tid, start_pc, start_fn);
-            return 0;
-        }
-    }
-    print_step_location(s, tid, start_pc, start_fn);
-    return 0;
+    return step_or_next(s, 1, STEP_UNTIL);
 }
 
 /* ---------- step ---------- */
@@ -1187,6 +1165,18 @@ static int until_next_line(struct session *s)
  *   - A pc without line information (returning into libc) stops there.
  * "next" (STEP_OVER_ALL) is the same walk with calls run to their
  * return, and inlined calls on the line being stepped run through.
+ * "until" without argument is "next" whose first range runs from the
+ * function's entry to the end of the current row (gdb's
+ * until_next_command, until_range): a jump back (a loop's test at its
+ * end jumping to the body) stays in it, so until at a loop's last line
+ * runs the loop to its end.  A step that lands on an enabled breakpoint's
+ * address -- a called function's first instruction, or the return
+ * address of a call run through -- hits it: counted, reported
+ * ("Breakpoint 2, ..."), and the command ends there; stepi and nexti
+ * likewise.
+ * Rows are gdb's (symtab_row_for_addr): a row that repeats its line after
+ * a discriminator is not a row of its own for gdb, so landing there is
+ * the middle of a line.
  * The stop is reported as gdb's print_stop_event does: the frame line and
  * the source line when frame 0 (its CFA and function, inlined ones told
  * apart) or its real function differs from the step's start, the source
@@ -1323,14 +1313,33 @@ static int step_out_of_lineless(struct session *s, pid_t tid)
     return step_result(run_to_return(s, tid, f[1].pc, f[0].cfa));
 }
 
-/* One line of "step" (into) or "next" for thread tid: STEP_ON when it
+/* "until"'s first range (gdb's until_next_command): from the entry of
+ * the function holding pc (the real one, not an inlined call) to the end
+ * of pc's row, stretched over the rows after it that continue its line
+ * without being statements.  A jump back stays inside it. */
+static bool until_range(struct session *s, addr_t pc, struct line_row *range)
+{
+    struct sym_info si;
+    if (!symtab_lookup_addr(s->symtab, pc, &si) || !si.addr || si.addr > pc)
+        return false;
+    range->start = si.addr;
+    struct line_row next;
+    while (symtab_row_for_addr(s->symtab, range->end, &next) && next.start == range->end
+           && !next.is_stmt && same_line(next.file, next.line, range->file, range->line)
+           && next.end > range->end)
+        range->end = next.end;
+    return true;
+}
+
+/* One line of "step" (into), "next" or "until" for thread tid: STEP_ON when it
  * ended where a step ends (not reported yet; *print_frame says how to
  * report it), else a step_result (the stop was reported).  Note [How step
  * decides where to stop]. */
-static int step_line(struct session *s, pid_t tid, bool into, bool *print_frame)
+static int step_line(struct session *s, pid_t tid, enum step_kind kind, bool *print_frame)
 {
     struct symtab *st = s->symtab;
     addr_t start_pc = thread_pc(s, tid);
+    bool into = kind == STEP_INTO;
     *print_frame = true;
     /* Stopped at an inlined call's first instruction, its frame hidden:
      * step enters it without moving (gdb's prepare_one_step). */
@@ -1342,10 +1351,17 @@ static int step_line(struct session *s, pid_t tid, bool into, bool *print_frame)
     bool from_caller = false;       /* the first position to judge is the caller's */
     if (!frame0_line(s, tid, &cur) || !step_frame_now(s, tid, &frame)
         || !symtab_row_for_addr(st, start_pc, &range)) {
+        if (kind == STEP_UNTIL) {
+            cmd_error(s, "Cannot find the current line; use \"stepi\" or \"until LOCATION\".");
+            return -1;
+        }
         int rc = step_out_of_lineless(s, tid);
         if (rc != STEP_ON)
             return rc;
         from_caller = true;
+    } else if (kind == STEP_UNTIL && !until_range(s, start_pc, &range)) {
+        cmd_error(s, "Execution is not within a known function.");
+        return -1;
     }
     const char *cur_file = cur.file;
     int cur_line = cur.line;
@@ -1373,6 +1389,10 @@ static int step_line(struct session *s, pid_t tid, bool into, bool *print_frame)
                     *print_frame = true;
                     return STEP_ON;
                 }
+                /* Back from the call: a breakpoint on the return address
+                 * is hit, as in gdb. */
+                if ((rc = stepped_onto_breakpoint(s, tid)) != STEP_ON)
+                    return rc;
             }
             if (thread_pc(s, tid) >= range.start && thread_pc(s, tid) < range.end)
                 continue;       /* still in the row being stepped */
@@ -1428,8 +1448,8 @@ static int step_line(struct session *s, pid_t tid, bool into, bool *print_frame)
     return STEP_ON;
 }
 
-/* step and next: count lines, then the report of where they ended. */
-static int step_or_next(struct session *s, int count, bool into)
+/* step, next and until: count lines, then the report of where they ended. */
+static int step_or_next(struct session *s, int count, enum step_kind kind)
 {
     if (!target_can_run(s->target)) {
         cmd_error(s, "The program is not being run.");
@@ -1438,7 +1458,7 @@ static int step_or_next(struct session *s, int count, bool into)
     pid_t tid = session_current_tid(s);
     bool print_frame = false;
     for (int i = 0; i < count; i++) {
-        int rc = step_line(s, tid, into, &print_frame);
+        int rc = step_line(s, tid, kind, &print_frame);
         if (rc != STEP_ON)
             return rc;
     }
@@ -1461,12 +1481,12 @@ static int step_or_next(struct session *s, int count, bool into)
 
 int infrun_step(struct session *s, int count)
 {
-    return step_or_next(s, count, true);
+    return step_or_next(s, count, STEP_INTO);
 }
 
 int infrun_next(struct session *s, int count)
 {
-    return step_or_next(s, count, false);
+    return step_or_next(s, count, STEP_OVER);
 }
 
 /* ---------- attach / detach ---------- */

@@ -31,9 +31,12 @@ int infrun_remove_all(struct session *s);
  * the target stopped, 1 when it exited (the target is then dropped), -1 on error.
  * Ctrl-C during the wait interrupts the target. */
 int infrun_continue(struct session *s);
+/* stepi/nexti: count instructions, ending early on a breakpoint's address. */
 int infrun_stepi(struct session *s, int count, bool over_calls);
 int infrun_finish(struct session *s);
-int infrun_until(struct session *s, addr_t addr);   /* addr 0: next line */
+/* "until LOCATION" (addr), or without one (addr 0) "next" that does not go
+ * back: a loop at its last line runs to its end. */
+int infrun_until(struct session *s, addr_t addr);
 /* "next": run to the next source line, calls (inlined ones too) run
  * through; out of the function, on to the caller's next line. */
 int infrun_next(struct session *s, int count);

@@ -67,3 +67,10 @@ tests_debuggee_infrun_step_dyn_LDFLAGS = -pthread
 tests/debuggee/infrun_step_dyn-infrun_step.$(OBJEXT): CFLAGS += -O2
 TESTS += tests/integration/infrun_step.sh
 EXTRA_DIST += tests/integration/infrun_step.sh
+# break LINE, until and stepi on breakpoints against gdb 13: a loop at -O0.
+check_PROGRAMS += tests/debuggee/infrun_until
+tests_debuggee_infrun_until_SOURCES = tests/debuggee/infrun_until.c
+tests_debuggee_infrun_until_CFLAGS = $(INFRUN_DEBUGGEE_CFLAGS)
+tests_debuggee_infrun_until_LDFLAGS = -pthread
+TESTS += tests/integration/infrun_until.sh
+EXTRA_DIST += tests/integration/infrun_until.sh

@@ -58,30 +58,26 @@ static bool need_live(struct session *s)
 
 /* ---------- locations ---------- */
 
-/* " in main at t.c:5" for info breakpoints, "file t.c, line 5." for break. */
+/* " in main at t.c:5" for info breakpoints, "file t.c, line 5." for break;
+ * before "run", from the program file (session_symtab). */
 static bool addr_line(struct session *s, addr_t a, struct line_info *li)
 {
-    return s->symtab && symtab_line_for_addr(s->symtab, a, li) && li->file;
-}
-
-static const char *base_name(const char *path)
-{
-    const char *b = strrchr(path, '/');
-    return b ? b + 1 : path;
+    struct symtab *st = session_symtab(s);
+    return st && symtab_line_for_addr(st, a, li) && li->file;
 }
 
 /* A line's rows: keep the lowest address in each function, as gdb puts
  * one location per function (a statement split over several rows would
  * otherwise stop several times per execution). */
-static int one_per_function(struct session *s, addr_t *addrs, int n)
+static int one_per_function(struct symtab *st, addr_t *addrs, int n)
 {
     int kept = 0;
     for (int i = 0; i < n; i++) {
         struct sym_info si, sj;
-        bool have_i = symtab_lookup_addr(s->symtab, addrs[i], &si);
+        bool have_i = symtab_lookup_addr(st, addrs[i], &si);
         bool dup = false;
         for (int j = 0; j < kept && !dup; j++) {
-            if (have_i && symtab_lookup_addr(s->symtab, addrs[j], &sj) && sj.addr == si.addr) {
+            if (have_i && symtab_lookup_addr(st, addrs[j], &sj) && sj.addr == si.addr) {
                 if (addrs[i] < addrs[j])
                     addrs[j] = addrs[i];
                 dup = true;
@@ -93,13 +89,80 @@ static int one_per_function(struct session *s, addr_t *addrs, int n)
     return kept;
 }
 
+/* Note [Breakpoints by line]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * "break FILE:LINE" and "break LINE" are resolved from the program file
+ * before "run" (gdb reports "Breakpoint 1 at 0x1157: file f.c, line 29."
+ * with the file's addresses), and again from the process when it starts.
+ * A bare LINE is in gdb's default source file: the selected frame's file
+ * once the program has stopped somewhere with lines, else the file that
+ * defines main; the breakpoint keeps that file ("f.c:LINE") so that it
+ * means the same line when the process starts at the dynamic linker.
+ * A line without code moves to the next line that has some; a line
+ * address that is a function's first instruction moves past its
+ * prologue, where "break FUNC" stops (gdb's skip_prologue_sal: "break
+ * 20" on a function's '{' says line 21).  A line's statement rows give
+ * one location per function, its lowest. */
+
+/* The file a bare line number is in (Note [Breakpoints by line]), or
+ * NULL. */
+static const char *default_source_file(struct session *s, struct symtab *st)
+{
+    struct frame f;
+    char ferr[128];
+    struct line_info li;
+    addr_t main_addr;
+    if (s->target && s->symtab == st && session_selected_frame(s, &f, ferr, sizeof ferr) == 0
+        && symtab_line_for_addr(st, f.pc, &li) && li.file)
+        return li.file;
+    if (symtab_function_breakpoint_addr(st, "main", &main_addr)
+        && symtab_line_for_addr(st, main_addr, &li) && li.file)
+        return li.file;
+    return NULL;
+}
+
+/* FILE:LINE's breakpoint addresses (Note [Breakpoints by line]), and in
+ * *line_out the line gdb names for the first: the line found (LINE or
+ * the next with code), or past a prologue the line there. */
+static int line_locations(struct symtab *st, const char *file, int line, addr_t *out, int max,
+                          int *line_out)
+{
+    int n = symtab_addrs_for_line(st, file, line, out, max, line_out);
+    bool moved = false;
+    for (int i = 0; i < n; i++) {
+        struct sym_info si;
+        addr_t body;
+        if (symtab_lookup_addr(st, out[i], &si) && si.addr == out[i]
+            && (body = symtab_function_body_addr(st, out[i])) != out[i]) {
+            out[i] = body;
+            moved |= i == 0;
+        }
+    }
+    n = n > 0 ? one_per_function(st, out, n) : n;
+    struct line_info li;
+    if (n > 0 && moved && symtab_line_for_addr(st, out[0], &li))
+        *line_out = li.line;
+    return n;
+}
+
+/* Is spec a bare line number ("29")? */
+static bool bare_line(const char *spec, long *line)
+{
+    char *end;
+    spec = skip_ws(spec);
+    *line = strtol(spec, &end, 10);
+    return end != spec && !*skip_ws(end);
+}
+
 /* Resolve "FUNC", "FILE:LINE", "LINE", "FILE:FUNC" or "*EXPR" to code
  * addresses.  Returns the count (> 0), 0 when symbols are not loaded yet
- * (pending), or -1 with err set. */
+ * (pending), or -1 with err set.  Lines resolve before "run" too; *line
+ * is the line gdb names for a FILE:LINE or LINE, else 0. */
 static int resolve_location(struct session *s, const char *spec, addr_t *out, int max,
-                            char *err, size_t errlen)
+                            int *line_out, char *err, size_t errlen)
 {
     spec = skip_ws(spec);
+    *line_out = 0;
     if (*spec == '*') {
         struct rd_value v;
         if (expr_eval(s, spec + 1, &v, err, errlen) < 0 || value_fetch(s, &v, err, errlen) < 0)
@@ -107,43 +170,38 @@ static int resolve_location(struct session *s, const char *spec, addr_t *out, in
         out[0] = (addr_t)value_as_int(&v);
         return 1;
     }
-    if (!s->symtab)
-        return 0;
+    struct symtab *st = session_symtab(s);
     const char *colon = strrchr(spec, ':');
-    char *end;
-    if (colon) {
-        long line = strtol(colon + 1, &end, 10);
+    long line;
+    if (colon && st) {
+        char *end;
+        line = strtol(colon + 1, &end, 10);
         char file[200];
         snprintf(file, sizeof file, "%.*s", (int)(colon - spec), spec);
         if (end != colon + 1 && !*skip_ws(end)) {
-            int n = symtab_addrs_for_line(s->symtab, file, (int)line, out, max);
+            int n = line_locations(st, file, (int)line, out, max, line_out);
             if (n <= 0) {
                 snprintf(err, errlen, "No line %ld in file \"%s\".", line, file);
                 return -1;
             }
-            return one_per_function(s, out, n);
+            return n;
         }
         spec = colon + 1;       /* FILE:FUNC */
-    } else {
-        long line = strtol(spec, &end, 10);
-        if (end != spec && !*skip_ws(end)) {
-            /* A bare line number: in the file of the selected frame. */
-            struct frame f;
-            char ferr[128];
-            struct line_info li;
-            if (!s->target || session_selected_frame(s, &f, ferr, sizeof ferr) < 0 ||
-                !symtab_line_for_addr(s->symtab, f.pc, &li) || !li.file) {
-                snprintf(err, errlen, "No default source file; use FILE:LINE.");
-                return -1;
-            }
-            int n = symtab_addrs_for_line(s->symtab, li.file, (int)line, out, max);
-            if (n <= 0) {
-                snprintf(err, errlen, "No line %ld in the current file.", line);
-                return -1;
-            }
-            return one_per_function(s, out, n);
+    } else if (st && bare_line(spec, &line)) {
+        const char *file = default_source_file(s, st);
+        if (!file) {
+            snprintf(err, errlen, "No default source file; use FILE:LINE.");
+            return -1;
         }
+        int n = line_locations(st, file, (int)line, out, max, line_out);
+        if (n <= 0) {
+            snprintf(err, errlen, "No line %ld in the current file.", line);
+            return -1;
+        }
+        return n;
     }
+    if (!s->symtab)
+        return 0;   /* functions before "run": pending until the process starts */
     if (!symtab_function_breakpoint_addr(s->symtab, spec, &out[0])) {
         snprintf(err, errlen, "Function \"%s\" not defined.", spec);
         return -1;
@@ -157,9 +215,10 @@ static void describe_where(struct session *s, struct breakpoint *bp)
     struct line_info li;
     struct sym_info si;
     if (bp->nlocs == 0 || !addr_line(s, bp->locs[0].addr, &li) ||
-        !symtab_lookup_addr(s->symtab, bp->locs[0].addr, &si) || !si.name)
+        !symtab_lookup_addr(session_symtab(s), bp->locs[0].addr, &si) || !si.name)
         return;
-    snprintf(bp->where, sizeof bp->where, "in %s at %s:%d", si.name, base_name(li.file), li.line);
+    snprintf(bp->where, sizeof bp->where, "in %s at %s:%d", si.name, li.file,
+             bp->line > 0 ? bp->line : li.line);
 }
 
 /* Is spec FUNC, FILE:LINE or FILE:FUNC (found in some module or not at
@@ -180,12 +239,14 @@ void infrun_resolve_breakpoints(struct session *s)
             continue;
         addr_t addrs[BP_MAX_LOCS];
         char err[256];
-        int n = resolve_location(s, bp->spec, addrs, BP_MAX_LOCS, err, sizeof err);
+        int line;
+        int n = resolve_location(s, bp->spec, addrs, BP_MAX_LOCS, &line, err, sizeof err);
         if (n < 0 && by_name_or_file_line(bp->spec))
             bp->nlocs = 0;  /* its library was unloaded: pending again, as in gdb */
         if (n <= 0)
             continue;       /* stays as it was (pending, or an absolute address) */
         bp->nlocs = 0;
+        bp->line = line;
         for (int i = 0; i < n; i++)
             bp_add_location(bp, addrs[i]);
         describe_where(s, bp);
@@ -227,7 +288,7 @@ static int set_breakpoint(struct session *s, const char *args, bool temporary)
     }
 
     addr_t addrs[BP_MAX_LOCS];
-    int n;
+    int n, line = 0;
     char err[256];
     if (!spec[0]) {
         /* No location: the selected frame's pc, as gdb. */
@@ -240,7 +301,7 @@ static int set_breakpoint(struct session *s, const char *args, bool temporary)
         addrs[0] = f.pc;
         n = 1;
     } else {
-        n = resolve_location(s, spec, addrs, BP_MAX_LOCS, err, sizeof err);
+        n = resolve_location(s, spec, addrs, BP_MAX_LOCS, &line, err, sizeof err);
         if (n < 0 && infrun_of(s)->pending_on && spec[0] != '*') {
             /* Perhaps in a library not loaded yet: gdb says why, then
              * makes it pending (Note [Shared-library events] in solib.c). */
@@ -251,6 +312,11 @@ static int set_breakpoint(struct session *s, const char *args, bool temporary)
             cmd_error(s, "%s", err);
             return -1;
         }
+        long bare;
+        const char *file;
+        if (n > 0 && bare_line(spec, &bare)
+            && (file = default_source_file(s, session_symtab(s))) != NULL)
+            snprintf(spec, sizeof spec, "%s:%ld", file, bare);  /* Note [Breakpoints by line] */
     }
     struct breakpoint *bp = bp_create(&infrun_of(s)->bps, BP_BREAKPOINT, spec, false);
     if (!bp) {
@@ -258,6 +324,7 @@ static int set_breakpoint(struct session *s, const char *args, bool temporary)
         return -1;
     }
     bp->temporary = temporary;
+    bp->line = line;
     bp_set_condition(bp, cond);
     for (int i = 0; i < n; i++)
         bp_add_location(bp, addrs[i]);
@@ -271,7 +338,7 @@ static int set_breakpoint(struct session *s, const char *args, bool temporary)
                    (unsigned long long)addrs[0], spec, n);
     else if (addr_line(s, addrs[0], &li))
         out_printf(s, "%s %d at 0x%llx: file %s, line %d.\n", title, bp->num,
-                   (unsigned long long)addrs[0], base_name(li.file), li.line);
+                   (unsigned long long)addrs[0], li.file, line > 0 ? line : li.line);
     else
         out_printf(s, "%s %d at 0x%llx\n", title, bp->num, (unsigned long long)addrs[0]);
     json_int(s, "number", bp->num);
@@ -642,7 +709,7 @@ static int cmd_start(struct session *s, const char *args)
     struct line_info li;
     if (addr_line(s, bp->locs[0].addr, &li))
         out_printf(s, "Temporary breakpoint %d at 0x%llx: file %s, line %d.\n", bp->num,
-                   (unsigned long long)bp->locs[0].addr, base_name(li.file), li.line);
+                   (unsigned long long)bp->locs[0].addr, li.file, li.line);
     return report_rc(infrun_continue(s));
 }
 
@@ -724,7 +791,8 @@ static int until_location(struct session *s, const char *args, bool required)
     }
     addr_t addrs[BP_MAX_LOCS];
     char err[256];
-    int n = resolve_location(s, args, addrs, BP_MAX_LOCS, err, sizeof err);
+    int line;
+    int n = resolve_location(s, args, addrs, BP_MAX_LOCS, &line, err, sizeof err);
     if (n <= 0) {
         cmd_error(s, "%s", n < 0 ? err : "No symbol table is loaded.");
         return -1;
@@ -930,8 +998,9 @@ static const struct command run_commands[] = {
      .help = "finish\nRun until the selected frame returns; print the returned value.",
      .fn = cmd_finish, .needs_live = true},
     {.name = "until", .aliases = "u", .summary = "Run until a line past the current one, or LOCATION.",
-     .help = "until [LOCATION]\nWithout argument, run until a source line past the current one in "
-             "this frame.\nWith LOCATION, run until it is reached or the current frame returns.",
+     .help = "until [LOCATION]\nWithout argument, \"next\" that does not go back: at a loop's last "
+             "line it runs\nthe loop to its end.  With LOCATION, run until it is reached or the "
+             "current frame returns.",
      .fn = cmd_until, .needs_live = true},
     {.name = "advance", .summary = "Run until LOCATION (or the current frame returns).",
      .help = "advance LOCATION\nRun until LOCATION is reached or the current frame returns.",
@@ -952,7 +1021,9 @@ static const struct command run_commands[] = {
      .help = "info handle [SIG]\nSame as \"info signals\".", .fn = cmd_info_signals},
     {.name = "break", .aliases = "b br brea", .summary = "Set a breakpoint.",
      .help = "break [LOCATION] [if EXPR]\nLOCATION: FUNCTION, FILE:LINE, LINE or *ADDRESS.  "
-             "With \"if\", stop only when EXPR is non-zero.", .fn = cmd_break},
+             "With \"if\", stop only when EXPR is non-zero.\nA LINE alone is in the file of the "
+             "last stop, or before one in the file of main;\na line without code goes to the next "
+             "line with code.", .fn = cmd_break},
     {.name = "tbreak", .summary = "Set a temporary breakpoint.",
      .help = "tbreak [LOCATION] [if EXPR]\nLike break; deleted when hit.", .fn = cmd_tbreak},
     {.name = "delete", .aliases = "d", .summary = "Delete breakpoints or watchpoints.",

@@ -106,6 +106,10 @@ pid_t session_current_tid(struct session *s);
 /* The selected frame of the selected thread (registers unwound for levels
  * above 0).  Returns 0, or -1 with a one-line reason in errbuf. */
 int session_selected_frame(struct session *s, struct frame *out, char *errbuf, size_t errlen);
+/* The symbols to use: the target's, else the program file's (loaded on
+ * first use) so "p &main", "info line" and "break LINE" work before
+ * "run".  NULL when there is neither. */
+struct symtab *session_symtab(struct session *s);
 /* Every part's command-registration entry point (main.c calls them all). */
 void target_commands_init(void);
 void symtab_commands_init(void);

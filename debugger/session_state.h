@@ -93,10 +93,6 @@ static inline struct session_state *session_state(struct session *s)
     return (struct session_state *)s->priv;
 }
 
-/* session.c: the symbols expressions should use: the target's, else the
- * program file's (loaded on first use) so "p &main" and "ptype struct foo"
- * work before "run".  NULL when there is neither. */
-struct symtab *session_symtab(struct session *s);
 
 /* output.c: bracket one top-level command's output (--json wrapping). */
 void out_begin_command(struct session *s, const char *line);

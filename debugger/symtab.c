@@ -314,8 +314,11 @@ struct symtab *symtab_load_file(const char *path, char *errbuf, size_t errlen)
         symtab_free(st);
         return NULL;
     }
+    /* At the file's own addresses, as gdb shows them before "run" ("break
+     * main" at 0x1149 in a PIE): dwfl_report_offline would move a PIE up
+     * by 0x10000. */
     const char *base = strrchr(path, '/');
-    if (!dwfl_report_offline(st->dwfl, base ? base + 1 : path, path, -1)) {
+    if (!dwfl_report_elf(st->dwfl, base ? base + 1 : path, path, -1, 0, false)) {
         snprintf(errbuf, errlen, "%s: not an ELF file we can read: %s", path, dwfl_errmsg(-1));
         symtab_free(st);
         return NULL;
@@ -913,6 +916,37 @@ bool symtab_line_for_addr(struct symtab *st, addr_t addr, struct line_info *out)
     return true;
 }
 
+/* Does gdb leave row k out of its line table?  It records a row that
+ * repeats the previous row's line (same file) only while that line has
+ * had no non-zero discriminator (gdb's dwarf_record_line_p): GCC marks a
+ * loop's increment and test rows so, and gdb sees one row there. */
+static bool gdb_coalesces_row(Dwarf_Lines *lines, size_t k)
+{
+    int line, prev_line;
+    bool end_seq;
+    unsigned int disc;
+    Dwarf_Line *row = dwarf_onesrcline(lines, k);
+    if (k == 0 || dwarf_lineendsequence(row, &end_seq) != 0 || end_seq
+        || dwarf_lineno(row, &line) != 0)
+        return false;
+    const char *file = dwarf_linesrc(row, NULL, NULL);
+    /* Walk the run of rows of this line back to its first (j). */
+    for (size_t j = k;; j--) {
+        Dwarf_Line *prev = j > 0 ? dwarf_onesrcline(lines, j - 1) : NULL;
+        bool same = prev && dwarf_lineendsequence(prev, &end_seq) == 0 && !end_seq
+                    && dwarf_lineno(prev, &prev_line) == 0 && prev_line == line
+                    && dwarf_linesrc(prev, NULL, NULL) == file;
+        if (j == k && !same)
+            return false;       /* k starts its line */
+        if (dwarf_linediscriminator(dwarf_onesrcline(lines, j), &disc) == 0 && disc != 0)
+            return true;
+        if (!same)
+            return false;       /* the run had no discriminator */
+    }
+}
+
+/* The row holding addr as gdb's line table has it: rows gdb leaves out
+ * (gdb_coalesces_row) belong to the row before them. */
 bool symtab_row_for_addr(struct symtab *st, addr_t addr, struct line_row *out)
 {
     struct row_at r;
@@ -921,7 +955,10 @@ bool symtab_row_for_addr(struct symtab *st, addr_t addr, struct line_row *out)
     Dwarf_Line *row;
     if (!row_at_addr(st, addr, &r))
         return false;
-    row = dwarf_onesrcline(r.lines, r.i);
+    size_t i = r.i;
+    while (gdb_coalesces_row(r.lines, i))
+        i--;
+    row = dwarf_onesrcline(r.lines, i);
     if (dwarf_lineaddr(row, &a) != 0 || dwarf_linebeginstatement(row, &stmt) != 0)
         return false;
     out->file = symtab_display_file(r.cu, r.file);
@@ -930,7 +967,8 @@ bool symtab_row_for_addr(struct symtab *st, addr_t addr, struct line_row *out)
     out->end = addr + 1;
     out->is_stmt = stmt;
     for (size_t k = r.i + 1; k < r.n; k++)
-        if (dwarf_lineaddr(dwarf_onesrcline(r.lines, k), &next) == 0 && next > a) {
+        if (dwarf_lineaddr(dwarf_onesrcline(r.lines, k), &next) == 0 && next + r.bias > addr
+            && !gdb_coalesces_row(r.lines, k)) {
             out->end = next + r.bias;
             break;
         }
@@ -966,11 +1004,13 @@ bool symtab_line_details(struct symtab *st, addr_t addr, char *path, size_t path
     return true;
 }
 
-/* Addresses of the first instruction of FILE:LINE in every module (or of
- * the nearest following line with code, as gdb does). */
-int symtab_addrs_for_line(struct symtab *st, const char *file, int line, addr_t *out, int max)
+/* The statement rows of FILE:LINE in every module: their addresses, at
+ * most max of them, none twice. */
+static int rows_of_line(struct symtab *st, const char *file, int line, addr_t *out, int max,
+                        int *nearest)
 {
     int n = 0;
+    *nearest = 0;
     for (size_t m = 0; m < st->nmods && n < max; m++) {
         Dwfl_Line **srcs = NULL;
         size_t nsrcs = 0;
@@ -980,9 +1020,19 @@ int symtab_addrs_for_line(struct symtab *st, const char *file, int line, addr_t 
         if (dwfl_module_getsrc_file(st->dwmods[m], file, line, 0, &srcs, &nsrcs) != 0)
             continue;
         for (size_t i = 0; i < nsrcs && n < max; i++) {
-            Dwarf_Addr a;
-            if (!dwfl_lineinfo(srcs[i], &a, NULL, NULL, NULL, NULL))
+            Dwarf_Addr a, bias;
+            int lineno;
+            bool end_seq, stmt;
+            Dwarf_Line *dl = dwfl_dwarf_line(srcs[i], &bias);
+            if (!dwfl_lineinfo(srcs[i], &a, &lineno, NULL, NULL, NULL) || !dl
+                || dwarf_lineendsequence(dl, &end_seq) != 0 || end_seq
+                || dwarf_linebeginstatement(dl, &stmt) != 0 || !stmt)
                 continue;
+            if (lineno != line) {       /* libdw's nearest following line */
+                if (lineno > line && (*nearest == 0 || lineno < *nearest))
+                    *nearest = lineno;
+                continue;
+            }
             bool dup = false;
             for (int k = 0; k < n; k++)
                 dup |= out[k] == a;
@@ -990,6 +1040,25 @@ int symtab_addrs_for_line(struct symtab *st, const char *file, int line, addr_t 
                 out[n++] = a;
         }
         free(srcs);
+    }
+    return n;
+}
+
+/* Addresses of the first instruction of FILE:LINE in every module, or,
+ * when LINE has no code, of the nearest following line that has, as gdb
+ * does (*line_found, if not NULL, says which line).  Rows ending a sequence and rows that are not statements are not
+ * places a line starts. */
+int symtab_addrs_for_line(struct symtab *st, const char *file, int line, addr_t *out, int max,
+                          int *line_found)
+{
+    int nearest;
+    int n = rows_of_line(st, file, line, out, max, &nearest);
+    if (line_found)
+        *line_found = line;
+    if (n == 0 && nearest > line) {
+        if (line_found)
+            *line_found = nearest;
+        n = rows_of_line(st, file, nearest, out, max, &nearest);
     }
     return n;
 }

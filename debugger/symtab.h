@@ -71,7 +71,8 @@ bool symtab_line_for_addr(struct symtab *st, addr_t addr, struct line_info *out)
 bool symtab_row_for_addr(struct symtab *st, addr_t addr, struct line_row *out);
 /* Addresses of the first instruction of FILE:LINE (basename match allowed);
  * returns how many were written to out (at most max). */
-int symtab_addrs_for_line(struct symtab *st, const char *file, int line, addr_t *out, int max);
+int symtab_addrs_for_line(struct symtab *st, const char *file, int line, addr_t *out, int max,
+                          int *line_found);
 /* Is pc in a PLT stub or in the dynamic linker, the code a lazily bound
  * call runs through before its function (gdb's
  * in_solib_dynsym_resolve_code)? */

@@ -24,31 +24,6 @@
 
 /* ---- shared helpers ---- */
 
-/* The program file's own symtab, for symbol commands before "run". */
-static struct symtab *file_symtab;
-static char *file_symtab_path;
-
-/* The symtab commands should use: the target's, or the program file's. */
-static struct symtab *session_symtab(struct session *s)
-{
-    if (s->target)
-        return s->symtab;
-    if (!s->exe)
-        return NULL;
-    if (file_symtab && strcmp(file_symtab_path, s->exe) == 0)
-        return file_symtab;
-    char err[256];
-    symtab_free(file_symtab);
-    free(file_symtab_path);
-    file_symtab = symtab_load_file(s->exe, err, sizeof err);
-    file_symtab_path = file_symtab ? strdup(s->exe) : NULL;
-    if (file_symtab && !file_symtab_path) {
-        symtab_free(file_symtab);
-        file_symtab = NULL;
-    }
-    return file_symtab;
-}
-
 /* Frames of the selected thread; NULL (with the error reported) when there
  * is no stack.  *n is the frame count; the caller frees the array. */
 static struct frame *selected_thread_frames(struct session *s, int *n)
@@ -646,7 +621,7 @@ static int cmd_info_line(struct session *s, const char *args)
         *colon = '\0';
         int line = atoi(colon + 1);
         addr_t addrs[16];
-        int n = symtab_addrs_for_line(st, loc, line, addrs, 16);
+        int n = symtab_addrs_for_line(st, loc, line, addrs, 16, NULL);
         if (n == 0) {
             cmd_error(s, "No line %d in file \"%s\".", line, loc);
             return -1;

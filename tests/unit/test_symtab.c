@@ -57,9 +57,12 @@ static void check_symbols(struct symtab *st, const char *what)
     CHECK(symtab_line_for_addr(st, bp, &bl) && bl.line > decl_line,
           "%s: bp line %d > %d", what, bl.line, decl_line);
     addr_t addrs[8];
-    int n = symtab_addrs_for_line(st, "symtab_deep.c", bl.line, addrs, 8);
+    int found = 0;
+    int n = symtab_addrs_for_line(st, "symtab_deep.c", bl.line, addrs, 8, &found);
     CHECK(n >= 1 && addrs[0] == bp, "%s: FILE:LINE -> bp (%d)", what, n);
-    CHECK(symtab_addrs_for_line(st, "no_such_file.c", 10, addrs, 8) == 0, "%s: bad file", what);
+    CHECK(found == bl.line, "%s: FILE:LINE found line %d", what, found);
+    CHECK(symtab_addrs_for_line(st, "no_such_file.c", 10, addrs, 8, NULL) == 0, "%s: bad file",
+          what);
 }
 
 static void check_types(struct symtab *st)
