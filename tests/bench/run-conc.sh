@@ -86,9 +86,12 @@ cmp -s "$work/sum.ours" "$work/sum.hs" && cmp -s "$work/sum.ours" "$work/sum.go"
 
 echo "run-conc.sh: measuring (median of $REPEAT rounds, ours, GHC's and Go's in turn)"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-pp1_ours() { "$ex/pingpong" 200000 +RTS -N1 -RTS; }
-pp1_ghc()  { "$work/pingpong-hs" 200000 same +RTS -N1 -RTS; }
-pp1_go()   { env GOMAXPROCS=1 "$work/pingpong-go" 200000; }
+# The one-capability ping-pong runs 2,000,000 round trips: at 200,000 (a
+# run of 10-20 ms) both runtimes' first milliseconds weigh (2026-11-23,
+# quiet: ours 50 -> 33 ns, GHC's 85 -> 67 ns from 200,000 to 2,000,000).
+pp1_ours() { "$ex/pingpong" 2000000 +RTS -N1 -RTS; }
+pp1_ghc()  { "$work/pingpong-hs" 2000000 same +RTS -N1 -RTS; }
+pp1_go()   { env GOMAXPROCS=1 "$work/pingpong-go" 2000000; }
 pp2_ours() { "$ex/pingpong" 20000 +RTS -N2 -RTS; }
 pp2_ghc()  { "$work/pingpong-hs" 20000 cross +RTS -N2 -RTS; }
 pp2_go()   { env GOMAXPROCS=2 "$work/pingpong-go" 200000; }
