@@ -293,29 +293,6 @@ bool solib_handle_event(struct session *s, addr_t pc)
 
 /* ---- IFUNC targets ---- */
 
-/* Is addr inside a PLT section (.plt, .plt.sec, .plt.got) of its module?
- * A GOT slot pointing there is still lazily bound. */
-static bool in_plt(struct symtab *st, addr_t addr)
-{
-    Dwarf_Addr bias;
-    Dwfl_Module *mod = symtab_module_at(st, addr, &bias);
-    Elf *elf = mod ? dwfl_module_getelf(mod, &bias) : NULL;
-    size_t shstrndx;
-    if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
-        return false;
-    Elf_Scn *scn = NULL;
-    while ((scn = elf_nextscn(elf, scn)) != NULL) {
-        GElf_Shdr sh;
-        const char *sname;
-        if (!gelf_getshdr(scn, &sh) || !(sname = elf_strptr(elf, shstrndx, sh.sh_name)))
-            continue;
-        if (strncmp(sname, ".plt", 4) == 0 && addr - bias >= sh.sh_addr
-            && addr - bias < sh.sh_addr + sh.sh_size)
-            return true;
-    }
-    return false;
-}
-
 /* The resolved value of a GOT slot of mod holding `name`'s address, if
  * the dynamic linker has filled one in with the start of a function. */
 static bool module_got_target(struct symtab *st, Dwfl_Module *mod, const char *name,
@@ -350,7 +327,7 @@ static bool module_got_target(struct symtab *st, Dwfl_Module *mod, const char *n
             /* As gdb (elf_gnu_ifunc_record_cache): the slot must hold the
              * start of a function, outside any PLT. */
             if (value && symtab_lookup_addr(st, value, &si) && si.addr == value
-                && !in_plt(st, value)) {
+                && !symtab_in_plt(st, value)) {
                 *out = value;
                 return true;
             }

@@ -1092,10 +1092,10 @@ static bool module_is_interpreter(struct symtab *st, Dwfl_Module *mod)
     return false;
 }
 
-bool symtab_in_dynsym_resolve_code(struct symtab *st, addr_t pc)
+bool symtab_in_plt(struct symtab *st, addr_t addr)
 {
     Dwarf_Addr bias;
-    Dwfl_Module *mod = symtab_module_at(st, pc, &bias);
+    Dwfl_Module *mod = symtab_module_at(st, addr, &bias);
     Elf *elf = mod ? dwfl_module_getelf(mod, &bias) : NULL;
     size_t shstrndx;
     if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
@@ -1105,11 +1105,20 @@ bool symtab_in_dynsym_resolve_code(struct symtab *st, addr_t pc)
         GElf_Shdr sh;
         const char *name;
         if (gelf_getshdr(scn, &sh) && (name = elf_strptr(elf, shstrndx, sh.sh_name))
-            && strncmp(name, ".plt", 4) == 0 && pc - bias >= sh.sh_addr
-            && pc - bias < sh.sh_addr + sh.sh_size)
+            && strncmp(name, ".plt", 4) == 0 && addr - bias >= sh.sh_addr
+            && addr - bias < sh.sh_addr + sh.sh_size)
             return true;
     }
-    return module_is_interpreter(st, mod);
+    return false;
+}
+
+bool symtab_in_dynsym_resolve_code(struct symtab *st, addr_t pc)
+{
+    if (symtab_in_plt(st, pc))
+        return true;
+    Dwarf_Addr bias;
+    Dwfl_Module *mod = symtab_module_at(st, pc, &bias);
+    return mod && module_is_interpreter(st, mod);
 }
 
 /* ---- breakpoint address for a function ---- */

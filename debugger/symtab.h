@@ -73,6 +73,9 @@ bool symtab_row_for_addr(struct symtab *st, addr_t addr, struct line_row *out);
  * returns how many were written to out (at most max). */
 int symtab_addrs_for_line(struct symtab *st, const char *file, int line, addr_t *out, int max,
                           int *line_found);
+/* Is addr inside a PLT section (.plt, .plt.sec, .plt.got) of its module?
+ * (A GOT slot pointing there is still lazily bound.) */
+bool symtab_in_plt(struct symtab *st, addr_t addr);
 /* Is pc in a PLT stub or in the dynamic linker, the code a lazily bound
  * call runs through before its function (gdb's
  * in_solib_dynsym_resolve_code)? */
