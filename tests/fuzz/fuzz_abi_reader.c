@@ -25,23 +25,18 @@
 const char rts_fuzz_name[] = "abi_reader";
 
 static RtsImage img;
-static uint64_t known[16];
-static size_t n_known;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     if (rts_image_build(&img) < 0) abort();
-    for (int i = 0; i < 8; i++) if (img.mvars[i]) known[n_known++] = img.mvars[i];
-    for (int i = 0; i < 4; i++) if (img.weaks[i]) known[n_known++] = img.weaks[i];
-    for (int i = 0; i < 4; i++) if (img.mutvars[i]) known[n_known++] = img.mutvars[i];
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    RtsKnown k = { known, n_known };
+    RtsKnown k = { img.known, img.n_known };
     RtsDecodeStats st;
     rts_image_patch(&img, data, size, true);
     rts_decode_all(rts_image_read, &img, img.header, &k, &st);
@@ -113,7 +108,7 @@ static uint64_t constant_entry(const char *name, struct rts_dbg_constant *e)
  * A hang is caught by the driver's timer. */
 static RtsDecodeStats decode_corrupted(void)
 {
-    RtsKnown k = { known, n_known };
+    RtsKnown k = { img.known, img.n_known };
     RtsDecodeStats st;
     rts_decode_all(rts_image_read, &img, img.header, &k, &st);
     rts_image_restore(&img);

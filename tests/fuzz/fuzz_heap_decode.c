@@ -25,23 +25,18 @@
 const char rts_fuzz_name[] = "heap_decode";
 
 static RtsImage img;
-static uint64_t known[16];
-static size_t n_known;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     if (rts_image_build(&img) < 0) abort();
-    for (int i = 0; i < 8; i++) if (img.mvars[i]) known[n_known++] = img.mvars[i];
-    for (int i = 0; i < 4; i++) if (img.weaks[i]) known[n_known++] = img.weaks[i];
-    for (int i = 0; i < 4; i++) if (img.mutvars[i]) known[n_known++] = img.mutvars[i];
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    RtsKnown k = { known, n_known };
+    RtsKnown k = { img.known, img.n_known };
     RtsDecodeStats st;
     rts_image_patch(&img, data, size, false);
     rts_decode_all(rts_image_read, &img, img.header, &k, &st);
@@ -114,7 +109,7 @@ static int regressions(void)
     uint64_t words = size->size == 4 ? 0xffffffffu : 1ull << 37, roots = words / 2;
     rts_image_write(&img, sr.stack + size->offset, &words, size->size);
     rts_image_write(&img, sr.slot - 16, &roots, 8);          /* the frame's count */
-    RtsKnown k = { known, n_known };
+    RtsKnown k = { img.known, img.n_known };
     RtsDecodeStats st;
     rts_decode_all(rts_image_read, &img, img.header, &k, &st);
     rts_image_restore(&img);
@@ -157,7 +152,7 @@ static int regressions(void)
  * no sanity violation. */
 int rts_fuzz_selftest(void)
 {
-    RtsKnown k = { known, n_known };
+    RtsKnown k = { img.known, img.n_known };
     RtsDecodeStats st;
     rts_decode_all(rts_image_read, &img, img.header, &k, &st);
     printf("heap_decode: image of %zu pages (%zu of the table), %zu objects; clean run: %ld threads, "

@@ -215,6 +215,9 @@ int rts_image_build(RtsImage *img)
     memcpy(img->mvars, sh->mvars, sizeof img->mvars);
     memcpy(img->weaks, sh->weaks, sizeof img->weaks);
     memcpy(img->mutvars, sh->mutvars, sizeof img->mutvars);
+    for (int i = 0; i < 8; i++) if (img->mvars[i]) img->known[img->n_known++] = img->mvars[i];
+    for (int i = 0; i < 4; i++) if (img->weaks[i]) img->known[img->n_known++] = img->weaks[i];
+    for (int i = 0; i < 4; i++) if (img->mutvars[i]) img->known[img->n_known++] = img->mutvars[i];
     munmap(sh, sizeof *sh);
     sh = NULL;
     return 0;

@@ -53,6 +53,8 @@ typedef struct RtsImage {
     uint64_t infos[512];        /* info-table addresses of the ABI table */
     size_t n_infos;
     uint64_t mvars[8], weaks[4], mutvars[4];   /* what the child built */
+    uint64_t known[16];         /* the non-zero ones of those, for RtsKnown */
+    size_t n_known;
     size_t touched[64];         /* pages the last patch list changed */
     size_t n_touched;
     bool touched_overflow;
