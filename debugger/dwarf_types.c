@@ -411,6 +411,14 @@ struct rd_type *dwarf_var_type(struct symtab *st, Dwarf_Die *var)
     return dwarf_die_type(st, &td);
 }
 
+struct rd_type *dwarf_function_return_type(struct symtab *st, addr_t pc)
+{
+    Dwarf_Die fn, td;
+    if (!symtab_function_die(st, pc, &fn, NULL))
+        return NULL;
+    return type_of(&fn, &td) ? dwarf_die_type(st, &td) : type_builtin("void");
+}
+
 /* ---- name index ---- */
 
 static void add_name(struct dwarf_cache *dc, const char *name, bool is_variable,

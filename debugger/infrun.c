@@ -1025,38 +1025,21 @@ static int caller_frames(struct session *s, pid_t tid, struct frame *f)
 }
 
 /* Print "Value returned is $1 = 6" through print, so the value enters the
- * history.  The type is the function's return type when DWARF gives one. */
+ * history, typed by the function's DWARF return type.  A function without
+ * debug info (an ELF symbol alone: libc without its debug package) has no
+ * known return type, and gdb prints no value for it; neither do we. */
 static void print_return_value(struct session *s, addr_t func_pc)
 {
-    struct sym_info si;
-    if (!s->symtab || !symtab_lookup_addr(s->symtab, func_pc, &si) || !si.name)
+    struct rd_type *ret = s->symtab ? dwarf_function_return_type(s->symtab, func_pc) : NULL;
+    if (!ret)
         return;
-    struct rd_value fv;
-    char err[256];
-    struct rd_type *ret = NULL;
-    if (expr_eval(s, si.name, &fv, err, sizeof err) == 0 && fv.type) {
-        struct rd_type *ft = type_strip_typedefs(fv.type);
-        /* A DWARF function type gives the return type; ELF-only symbols
-         * (no debug info: a type without a name we can use) fall back to
-         * $rax as a 64-bit integer. */
-        if (ft && ft->kind == TY_FUNC && !(ft->name && ft->name[0] == '<')) {
-            ret = ft->target;
-            if (!ret || type_strip_typedefs(ret)->kind == TY_VOID)
-                return;
-        }
-    }
-    char line[512];
-    if (ret) {
-        struct rd_type *rt = type_strip_typedefs(ret);
-        if (rt->kind == TY_STRUCT || rt->kind == TY_UNION || rt->kind == TY_ARRAY ||
-            rt->kind == TY_FLOAT)
-            return;     /* returned in memory or in xmm0: not shown */
-        char tname[256];
-        type_name(ret, tname, sizeof tname);
-        snprintf(line, sizeof line, "print (%s) $rax", tname);
-    } else {
-        snprintf(line, sizeof line, "print $rax");
-    }
+    struct rd_type *rt = type_strip_typedefs(ret);
+    if (!rt || rt->kind == TY_VOID || rt->kind == TY_STRUCT || rt->kind == TY_UNION
+        || rt->kind == TY_ARRAY || rt->kind == TY_FLOAT)
+        return;     /* nothing, or returned in memory or in xmm0: not shown */
+    char tname[256], line[512];
+    type_name(ret, tname, sizeof tname);
+    snprintf(line, sizeof line, "print (%s) $rax", tname);
     out_printf(s, "Value returned is ");
     cmd_execute(s, line);
 }
@@ -1162,7 +1145,16 @@ int infrun_until(struct session *s, addr_t addr)
  *     "ret") makes that line and frame the ones being stepped (gdb's
  *     set_step_info), so stepping out of a function goes on to the next
  *     line of the caller: "main () at f.c:34".
- *   - A pc without line information (returning into libc) stops there.
+ *   - A jump (not a call) into a PLT stub -- a tail call through the PLT,
+ *     "jmp getenv@plt" -- goes on through the stub and any lazy binding
+ *     in the dynamic linker (in_solib_dynsym_resolve_code, as gdb) to the
+ *     function, and the step is judged there: its first line when it has
+ *     lines, else a stop at its first instruction ("0x... in getenv ()").
+ *   - A pc without line information (returning into libc) stops there,
+ *     unless it has no name either (a stripped libc's local
+ *     __libc_start_call_main): "step" then runs that function to its
+ *     return and goes on from there, gdb's "stepped into undebuggable
+ *     function" (off main's end, the program exits).
  * "next" (STEP_OVER_ALL) is the same walk with calls run to their
  * return, and inlined calls on the line being stepped run through.
  * "until" without argument is "next" whose first range runs from the
@@ -1241,6 +1233,20 @@ static addr_t call_destination(struct session *s, addr_t pc)
     return pc;
 }
 
+/* Step thread tid through a PLT stub and the dynamic linker's lazy
+ * binding (their calls at full speed) to the function they lead to, as
+ * gdb does while in_solib_dynsym_resolve_code.  OUT_INTERNAL there. */
+static enum outcome step_through_resolver(struct session *s, pid_t tid)
+{
+    for (int n = 0; n < 100000 && symtab_in_dynsym_resolve_code(s->symtab, thread_pc(s, tid));
+         n++) {
+        enum outcome o = step_once(s, true);
+        if (o != OUT_INTERNAL)
+            return o;
+    }
+    return OUT_INTERNAL;
+}
+
 /* Thread tid just entered a call that returns to ret with the caller's
  * sp caller_sp.  Run to the body of a destination with line information
  * (*entered then set), or else to the return. */
@@ -1252,15 +1258,11 @@ static enum outcome step_into_call(struct session *s, pid_t tid, addr_t ret, add
     addr_t dest = call_destination(s, pc);
     struct line_info li;
     if (symtab_in_dynsym_resolve_code(s->symtab, dest)) {
-        /* A lazy PLT slot not bound yet: step through the dynamic
-         * linker (its own calls at full speed) to the function. */
-        for (int n = 0; n < 100000 && symtab_in_dynsym_resolve_code(s->symtab, pc); n++) {
-            enum outcome o = step_once(s, true);
-            if (o != OUT_INTERNAL)
-                return o;
-            pc = thread_pc(s, tid);
-        }
-        dest = pc;
+        /* A lazy PLT slot not bound yet: through the dynamic linker. */
+        enum outcome o = step_through_resolver(s, tid);
+        if (o != OUT_INTERNAL)
+            return o;
+        dest = pc = thread_pc(s, tid);
     }
     if (!symtab_line_for_addr(s->symtab, dest, &li))
         return run_to_return(s, tid, ret, caller_sp);
@@ -1365,8 +1367,11 @@ static int step_line(struct session *s, pid_t tid, enum step_kind kind, bool *pr
     }
     const char *cur_file = cur.file;
     int cur_line = cur.line;
-    for (long n = 0; n < 10000000; n++, from_caller = false) {
-        if (!from_caller) {     /* one instruction, a call entered or run through */
+    bool resolver_at_start = symtab_in_dynsym_resolve_code(st, start_pc);
+    for (long n = 0; n < 10000000; n++) {
+        bool judge_here = from_caller;  /* judge pc as it is, without a step first */
+        from_caller = false;
+        if (!judge_here) {      /* one instruction, a call entered or run through */
             struct user_regs_struct before;
             if (s->target->ops->get_regs(s->target, tid, &before) < 0) {
                 cmd_error(s, "Cannot read the registers of the selected thread.");
@@ -1392,6 +1397,12 @@ static int step_line(struct session *s, pid_t tid, enum step_kind kind, bool *pr
                 /* Back from the call: a breakpoint on the return address
                  * is hit, as in gdb. */
                 if ((rc = stepped_onto_breakpoint(s, tid)) != STEP_ON)
+                    return rc;
+            } else if (!resolver_at_start && symtab_in_dynsym_resolve_code(st, thread_pc(s, tid))) {
+                /* A jump into a PLT stub (a tail call through the PLT):
+                 * on through it to the function, then judged there. */
+                if ((rc = step_result(step_through_resolver(s, tid))) != STEP_ON
+                    || (rc = stepped_onto_breakpoint(s, tid)) != STEP_ON)
                     return rc;
             }
             if (thread_pc(s, tid) >= range.start && thread_pc(s, tid) < range.end)
@@ -1426,6 +1437,20 @@ static int step_line(struct session *s, pid_t tid, enum step_kind kind, bool *pr
             return STEP_ON;     /* deeper into an inlined call of this frame */
         }
         if (!symtab_row_for_addr(st, pc, &row)) {
+            struct sym_info si;
+            struct frame up[2];
+            if (into && (!symtab_lookup_addr(st, pc, &si) || !si.name)
+                && unwind_thread(st, tid, up, 2) == 2 && up[0].cfa) {
+                /* Neither a line nor a name (returned into a stripped
+                 * library's local function): step runs it to its return
+                 * and goes on from there, as gdb ("stepped into
+                 * undebuggable function"). */
+                int rc = step_result(run_to_return(s, tid, up[1].pc, up[0].cfa));
+                if (rc != STEP_ON)
+                    return rc;
+                from_caller = true;
+                continue;
+            }
             *print_frame = true;
             return STEP_ON;     /* no line information here */
         }

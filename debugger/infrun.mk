@@ -74,3 +74,12 @@ tests_debuggee_infrun_until_CFLAGS = $(INFRUN_DEBUGGEE_CFLAGS)
 tests_debuggee_infrun_until_LDFLAGS = -pthread
 TESTS += tests/integration/infrun_until.sh
 EXTRA_DIST += tests/integration/infrun_until.sh
+# step through a PLT stub reached by a tail call, and out of a libc
+# without symbols (tests/integration/infrun_getenv.sh): -O2, dynamic.
+check_PROGRAMS += tests/debuggee/infrun_getenv
+tests_debuggee_infrun_getenv_SOURCES = tests/debuggee/infrun_getenv.c
+tests_debuggee_infrun_getenv_CFLAGS = -g -O2 $(WARN_CFLAGS) -pthread
+tests_debuggee_infrun_getenv_LDFLAGS = -pthread
+tests/debuggee/infrun_getenv-infrun_getenv.$(OBJEXT): CFLAGS += -O2
+TESTS += tests/integration/infrun_getenv.sh
+EXTRA_DIST += tests/integration/infrun_getenv.sh

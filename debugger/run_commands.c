@@ -104,6 +104,25 @@ static int one_per_function(struct symtab *st, addr_t *addrs, int n)
  * 20" on a function's '{' says line 21).  A line's statement rows give
  * one location per function, its lowest. */
 
+/* Note [Functions before run]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * "break FUNC" before "run" resolves from the program file when the file
+ * defines FUNC, as gdb 13 does: "Breakpoint 1 at 0x1149: file f.c, line
+ * 5." (the file's address, past the prologue as at run time), or
+ * "Breakpoint 1 at 0x408ba0" for a function without lines (getenv in a
+ * static program).  When the process starts every breakpoint is
+ * resolved again (infrun_target_attached, then each library load), so a
+ * PIE's breakpoint moves to its run-time address and stops as before.
+ * A function the file does not define stays pending before "run" and
+ * resolves when a library defining it loads (Note [Shared-library
+ * events] in solib.c).  gdb instead puts "break puts" of a dynamic
+ * program that calls puts on its PLT entry ("Breakpoint 1 at 0x1030",
+ * "<puts@plt>"), which it moves into libc's puts as soon as libc is
+ * loaded, before the first call: the stop is the same.  rtsdb keeps it
+ * pending: its symbol table has no synthetic "puts@plt" symbols, and a
+ * location that lives only until the first library event is not worth
+ * making them (solib.sh checks the pending form). */
+
 /* The file a bare line number is in (Note [Breakpoints by line]), or
  * NULL. */
 static const char *default_source_file(struct session *s, struct symtab *st)
@@ -155,9 +174,12 @@ static bool bare_line(const char *spec, long *line)
 }
 
 /* Resolve "FUNC", "FILE:LINE", "LINE", "FILE:FUNC" or "*EXPR" to code
- * addresses.  Returns the count (> 0), 0 when symbols are not loaded yet
- * (pending), or -1 with err set.  Lines resolve before "run" too; *line
- * is the line gdb names for a FILE:LINE or LINE, else 0. */
+ * addresses.  Returns the count (> 0), 0 when the location is not found
+ * yet (pending: before "run", a function the program file does not
+ * define), or -1 with err set.  Lines and the program's functions
+ * resolve before "run" too (Note [Breakpoints by line], Note [Functions
+ * before run]); *line is the line gdb names for a FILE:LINE or LINE,
+ * else 0. */
 static int resolve_location(struct session *s, const char *spec, addr_t *out, int max,
                             int *line_out, char *err, size_t errlen)
 {
@@ -200,25 +222,36 @@ static int resolve_location(struct session *s, const char *spec, addr_t *out, in
         }
         return n;
     }
-    if (!s->symtab)
-        return 0;   /* functions before "run": pending until the process starts */
-    if (!symtab_function_breakpoint_addr(s->symtab, spec, &out[0])) {
+    if (!st)
+        return 0;   /* no symbols yet: pending until the process starts */
+    if (!symtab_function_breakpoint_addr(st, spec, &out[0])) {
+        if (!s->target)
+            return 0;   /* Note [Functions before run]: perhaps a library's */
         snprintf(err, errlen, "Function \"%s\" not defined.", spec);
         return -1;
     }
     return 1;
 }
 
-/* Fill bp->where ("in main at t.c:5") from the symbols, if loaded. */
+/* Fill bp->where from the symbols, if loaded: "in main at t.c:5", or
+ * where the address has no line "<printf>" ("<printf+4>"), as gdb's
+ * info breakpoints shows it. */
 static void describe_where(struct session *s, struct breakpoint *bp)
 {
     struct line_info li;
     struct sym_info si;
-    if (bp->nlocs == 0 || !addr_line(s, bp->locs[0].addr, &li) ||
-        !symtab_lookup_addr(session_symtab(s), bp->locs[0].addr, &si) || !si.name)
+    if (bp->nlocs == 0 || !session_symtab(s)
+        || !symtab_lookup_addr(session_symtab(s), bp->locs[0].addr, &si) || !si.name)
         return;
-    snprintf(bp->where, sizeof bp->where, "in %s at %s:%d", si.name, li.file,
-             bp->line > 0 ? bp->line : li.line);
+    addr_t a = bp->locs[0].addr;
+    if (addr_line(s, a, &li))
+        snprintf(bp->where, sizeof bp->where, "in %s at %s:%d", si.name, li.file,
+                 bp->line > 0 ? bp->line : li.line);
+    else if (a == si.addr)
+        snprintf(bp->where, sizeof bp->where, "<%s>", si.name);
+    else
+        snprintf(bp->where, sizeof bp->where, "<%s+%llu>", si.name,
+                 (unsigned long long)(a - si.addr));
 }
 
 /* Is spec FUNC, FILE:LINE or FILE:FUNC (found in some module or not at

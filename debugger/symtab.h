@@ -171,6 +171,10 @@ void frame_describe_args(struct symtab *st, const struct frame *f, char *buf, si
 /* Look up a type by name ("struct foo", "StgTSO", "int", "char *" is parsed
  * by the expression layer); NULL if unknown. */
 struct rd_type *dwarf_lookup_type(struct symtab *st, const char *name);
+/* The return type of the function whose code holds pc, from its DWARF
+ * subprogram (void's type when it has none); NULL when pc has no DWARF
+ * function (an ELF symbol alone, as libc without its debug package). */
+struct rd_type *dwarf_function_return_type(struct symtab *st, addr_t pc);
 /* Look up a variable visible in frame f (locals, parameters, then globals). 
  * On success fills the type and where it lives (an address, or a register
  * value for register-located variables). */

@@ -18,7 +18,7 @@ timeout 60 "$RTSDB" -q --batch -ex 'break add' -ex run \
     "$DEBUGGEE/cli_vars" 2>&1 | mask >"$TMP/out"
 
 cat >"$TMP/expected" <<'EXPECTED'
-Breakpoint 1 (add) pending.
+Breakpoint 1 at 0xFILE: file /SRC/cli_vars.c, line 44.
 Starting program: /PROGRAM 
 
 Breakpoint 1, add (a=42, b=1) at /SRC/cli_vars.c:44
@@ -73,6 +73,8 @@ Cannot access memory at address 0x0
 There is no member named nosuch.
 EXPECTED
 sed -i -e "s|Starting program: .*cli_vars |Starting program: /PROGRAM |" \
-    -e "s|at [^ ]*cli_vars.c:|at /SRC/cli_vars.c:|" "$TMP/out"
+    -e "s|at [^ ]*cli_vars.c:|at /SRC/cli_vars.c:|" \
+    -e "s|^Breakpoint 1 at 0x[0-9a-f]*: file [^ ]*cli_vars.c,|Breakpoint 1 at 0xFILE: file /SRC/cli_vars.c,|" \
+    "$TMP/out"
 same_file "print output matches gdb's" "$TMP/expected" "$TMP/out"
 finish_test

@@ -16,6 +16,12 @@
 #     (the increment and test of line 29, after the body) it runs the
 #     loop to its end and stops at line 33; out of square() it goes on
 #     to main's next line (Note [How step decides where to stop]).
+#   - "break square", "tbreak main" and "break infrun_until.c:square"
+#     before "run" resolve from the program file, past the prologue,
+#     with the file's addresses (Note [Functions before run]); in the
+#     static-pie infrun_step, so does "break printf", a function without
+#     lines ("<printf>" in info breakpoints), and "finish" out of it
+#     prints no value: without debug info its return type is unknown.
 #   - "stepi 20" into square() stops on "break square"'s address,
 #     "nexti 20" at "break 31" after the return, both reported and
 #     counted as hits; so does "next" over a call whose return address
@@ -32,8 +38,9 @@ command -v gdb >/dev/null 2>&1 || { echo "SKIP: gdb not installed"; exit 77; }
 SETS=yes
 stops() {
     if [ "$SETS" = no ]; then sets='^(Temporary )?Breakpoint [0-9]+ at |pending\.$'; else sets='^$'; fi
-    grep -E "^((Temporary )?Breakpoint [0-9]+(,| at )|	breakpoint already hit|[0-9]+ +breakpoint +keep|No line|Line |\[Inferior|The program|[0-9]+	|0x[0-9a-f]+	|0x[0-9a-f]+ in |[A-Za-z_][A-Za-z0-9_]* \(.*\) at )" "$1" \
-        | grep -Ev "$sets" | sed -E -e 's/0x0*5[0-9a-f]{11}/ADDR/g' -e 's/process [0-9]+/process PID/'
+    grep -E "^((Temporary )?Breakpoint [0-9]+(,| at )|Value returned|	breakpoint already hit|[0-9]+ +breakpoint +keep|No line|Line |\[Inferior|The program|[0-9]+	|0x[0-9a-f]+	|0x[0-9a-f]+ in |[A-Za-z_][A-Za-z0-9_]* \(.*\) at )" "$1" \
+        | grep -Ev "$sets" \
+        | sed -E -e 's/0x0*(5|7f)[0-9a-f]{10,11}/ADDR/g' -e 's/process [0-9]+/process PID/'
 }
 
 # compare NAME: run $TMP/NAME.cmds under both debuggers.
@@ -82,4 +89,18 @@ printf '%s\n' 'break square' run 'break *((void**)$rbp)[1]' 'delete 1' continue 
 compare nextret
 [ "$(grep -c '^Breakpoint 2, ' "$TMP/nextret.rtsdb")" = 2 ] \
     || fail "next over square did not stop on the breakpoint at its return"
+# 5. break FUNC before "run", from the program file; finish out of a
+# function without debug info.
+SETS=yes
+printf '%s\n' 'break square' 'tbreak main' 'break infrun_until.c:square' 'info breakpoints' \
+    run 'info breakpoints' continue >"$TMP/funcs.cmds"
+compare funcs
+grep -q '^Breakpoint 1 at 0x[0-9a-f]*: file .*infrun_until.c, line 21\.$' "$TMP/funcs.rtsdb" \
+    || fail "break square before run: not resolved from the program file"
+prog="$DEBUGGEE/infrun_step"
+printf '%s\n' 'break add' 'break printf' 'info breakpoints' run 'delete 1' continue finish \
+    'info breakpoints' >"$TMP/lineless.cmds"
+compare lineless
+grep -q '^Value returned' "$TMP/lineless.rtsdb" \
+    && fail "finish out of printf (no debug info) printed a value"
 finish_test
