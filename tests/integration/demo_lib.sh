@@ -6,7 +6,8 @@
 RTSDB_TIMEOUT=90
 . "$top_srcdir/tests/integration/infrun_lib.sh"
 
-# mask < transcript > masked: addresses, pids, source paths and line
+# mask < transcript > masked: addresses, pids, source paths (absolute, or
+# relative as a VPATH build such as distcheck's compiles them) and line
 # numbers, times (also the time column of rts events / rts trace mvar rows)
 # and backtrace frames (frames depend on inlining and on
 # other people's edits; tests check the ones that matter with expect).
@@ -14,6 +15,7 @@ mask() {
     sed -E \
         -e 's/0x[0-9a-f]+/0x.../g' \
         -e 's#(^|[ (])(/[^ /]+)+/([^ /]+)#\1\3#g' \
+        -e 's#(^|[ (])(\.\./)+([^ /]+/)*([^ /]+)#\1\4#g' \
         -e '/^\(debug-register watchpoints/d' \
         -e 's/(process|pid|LWP) [0-9]+/\1 N/g' \
         -e 's/\bcap [0-9]+\b/cap N/g' \
