@@ -14,6 +14,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include "Decode.h"
 #include "HeapWalk.h"
@@ -36,28 +37,32 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    RtsKnown k = { img.known, img.n_known };
-    RtsDecodeStats st;
     rts_image_patch(&img, data, size, true);
-    rts_decode_all(rts_image_read, &img, img.header, &k, &st);
-    rts_image_restore(&img);
+    rts_image_decode(&img);
     return 0;
 }
 
-/* The address of the struct entry named name in the image's table, or 0. */
-static uint64_t struct_entry(const char *name, struct rts_dbg_struct *e)
+/* The address of the entry named name in the image's table at offset
+ * table_off of the header (its entries have their name at name_off), read
+ * into e (esize bytes), or 0. */
+static uint64_t table_entry(size_t table_off, size_t name_off, const char *name, void *e, size_t esize)
 {
     struct rts_dbg_header h;
     if (rts_image_read(&img, img.header, &h, sizeof h) < 0) return 0;
-    for (uint32_t i = 0; i < h.structs.count; i++) {
-        uint64_t at = h.structs.addr + (uint64_t)i * h.structs.stride;
+    struct rts_dbg_table t;
+    memcpy(&t, (const char *)&h + table_off, sizeof t);
+    for (uint32_t i = 0; i < t.count; i++) {
+        uint64_t at = t.addr + (uint64_t)i * t.stride, name_at;
         char n[64] = "";
-        if (rts_image_read(&img, at, e, sizeof *e) < 0 || rts_image_read(&img, e->name, n, sizeof n - 1) < 0)
-            continue;
+        if (rts_image_read(&img, at, e, esize) < 0) continue;
+        memcpy(&name_at, (const char *)e + name_off, sizeof name_at);
+        if (rts_image_read(&img, name_at, n, sizeof n - 1) < 0) continue;
         if (strcmp(n, name) == 0) return at;
     }
     return 0;
 }
+#define TABLE_ENTRY(table, type, entry_name, e) \
+    table_entry(offsetof(struct rts_dbg_header, table), offsetof(type, name), (entry_name), (e), sizeof(type))
 
 /* The size of the MVar at p as the heap walker computes it, reading the
  * table with r, which is (re)opened on the image first; 0 on failure. */
@@ -74,45 +79,11 @@ static uint64_t mvar_words(AbiReader *r, uint64_t p)
     return words;
 }
 
-/* The address of the info entry named name in the image's table, or 0. */
-static uint64_t info_entry(const char *name, struct rts_dbg_info *e)
-{
-    struct rts_dbg_header h;
-    if (rts_image_read(&img, img.header, &h, sizeof h) < 0) return 0;
-    for (uint32_t i = 0; i < h.infos.count; i++) {
-        uint64_t at = h.infos.addr + (uint64_t)i * h.infos.stride;
-        char n[64] = "";
-        if (rts_image_read(&img, at, e, sizeof *e) < 0 || rts_image_read(&img, e->name, n, sizeof n - 1) < 0)
-            continue;
-        if (strcmp(n, name) == 0) return at;
-    }
-    return 0;
-}
-
-/* The address of the constant named name in the image's table, or 0. */
-static uint64_t constant_entry(const char *name, struct rts_dbg_constant *e)
-{
-    struct rts_dbg_header h;
-    if (rts_image_read(&img, img.header, &h, sizeof h) < 0) return 0;
-    for (uint32_t i = 0; i < h.constants.count; i++) {
-        uint64_t at = h.constants.addr + (uint64_t)i * h.constants.stride;
-        char n[64] = "";
-        if (rts_image_read(&img, at, e, sizeof *e) < 0 || rts_image_read(&img, e->name, n, sizeof n - 1) < 0)
-            continue;
-        if (strcmp(n, name) == 0) return at;
-    }
-    return 0;
-}
-
 /* Decode everything over the image as corrupted so far, then repair it.
  * A hang is caught by the driver's timer. */
 static RtsDecodeStats decode_corrupted(void)
 {
-    RtsKnown k = { img.known, img.n_known };
-    RtsDecodeStats st;
-    rts_decode_all(rts_image_read, &img, img.header, &k, &st);
-    rts_image_restore(&img);
-    return st;
+    return rts_image_decode(&img);
 }
 
 /* Corruptions the fuzzer found, made by hand: an info table claiming
@@ -123,7 +94,7 @@ static RtsDecodeStats decode_corrupted(void)
 static int regressions(void)
 {
     struct rts_dbg_info ie;
-    uint64_t at = info_entry("stg_MUT_VAR_CLEAN_info", &ie);
+    uint64_t at = TABLE_ENTRY(infos, struct rts_dbg_info, "stg_MUT_VAR_CLEAN_info", &ie);
     if (!at) {
         fprintf(stderr, "abi_reader: no stg_MUT_VAR_CLEAN_info in the table\n");
         return -1;
@@ -135,7 +106,7 @@ static int regressions(void)
         return -1;
     }
     struct rts_dbg_constant ce;
-    at = constant_entry("BLOCK_SHIFT", &ce);
+    at = TABLE_ENTRY(constants, struct rts_dbg_constant, "BLOCK_SHIFT", &ce);
     if (!at) {
         fprintf(stderr, "abi_reader: no BLOCK_SHIFT in the table\n");
         return -1;
@@ -147,7 +118,7 @@ static int regressions(void)
         return -1;
     }
     struct rts_dbg_struct se;
-    at = struct_entry("StgUpdateFrame", &se);
+    at = TABLE_ENTRY(structs, struct rts_dbg_struct, "StgUpdateFrame", &se);
     if (!at) {
         fprintf(stderr, "abi_reader: no StgUpdateFrame in the table\n");
         return -1;
@@ -166,7 +137,7 @@ int rts_fuzz_selftest(void)
     static AbiReader r;             /* one reader, reopened, as the plugin's */
     uint64_t mvar = img.mvars[0];
     struct rts_dbg_struct e;
-    uint64_t at = struct_entry("StgMVar", &e);
+    uint64_t at = TABLE_ENTRY(structs, struct rts_dbg_struct, "StgMVar", &e);
     uint64_t before = mvar_words(&r, mvar);
     if (!at || !before || before * 8 != e.size) {
         fprintf(stderr, "abi_reader: the clean image's MVar is %llu words, StgMVar %u bytes\n",

@@ -36,11 +36,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    RtsKnown k = { img.known, img.n_known };
-    RtsDecodeStats st;
     rts_image_patch(&img, data, size, false);
-    rts_decode_all(rts_image_read, &img, img.header, &k, &st);
-    rts_image_restore(&img);
+    rts_image_decode(&img);
     return 0;
 }
 
@@ -109,10 +106,7 @@ static int regressions(void)
     uint64_t words = size->size == 4 ? 0xffffffffu : 1ull << 37, roots = words / 2;
     rts_image_write(&img, sr.stack + size->offset, &words, size->size);
     rts_image_write(&img, sr.slot - 16, &roots, 8);          /* the frame's count */
-    RtsKnown k = { img.known, img.n_known };
-    RtsDecodeStats st;
-    rts_decode_all(rts_image_read, &img, img.header, &k, &st);
-    rts_image_restore(&img);
+    RtsDecodeStats st = rts_image_decode(&img);
 
     /* A heap whose chains are all empty: findptr sorted its NULL edge array
      * (undefined behaviour, caught by --enable-sanitizers=undefined). */
@@ -126,8 +120,7 @@ static int regressions(void)
     hw_capability(&r, 0, &ncaps);
     const AbiField *nb = abi_field(&r, "Capability", "nursery_blocks");
     for (uint32_t i = 0; i < ncaps && nb; i++) rts_image_write(&img, hw_capability(&r, i, &ncaps) + nb->offset, &zero, 8);
-    rts_decode_all(rts_image_read, &img, img.header, &k, &st);
-    rts_image_restore(&img);
+    st = rts_image_decode(&img);
     if (st.objects != 0) {
         fprintf(stderr, "heap_decode: emptied chains still hold %ld objects\n", st.objects);
         abi_close(&r);
@@ -138,8 +131,7 @@ static int regressions(void)
     CheckStats cs;
     int cycles = 0;
     check_heap(&r, count_cycle, &cycles, 0, &cs);
-    rts_decode_all(rts_image_read, &img, img.header, &k, &st);
-    rts_image_restore(&img);
+    st = rts_image_decode(&img);
     abi_close(&r);
     if (cycles != 1) {
         fprintf(stderr, "heap_decode: an MVar queue node linked to itself: %d prompt cycle reports, want 1\n", cycles);
@@ -152,9 +144,7 @@ static int regressions(void)
  * no sanity violation. */
 int rts_fuzz_selftest(void)
 {
-    RtsKnown k = { img.known, img.n_known };
-    RtsDecodeStats st;
-    rts_decode_all(rts_image_read, &img, img.header, &k, &st);
+    RtsDecodeStats st = rts_image_decode(&img);
     printf("heap_decode: image of %zu pages (%zu of the table), %zu objects; clean run: %ld threads, "
            "%ld queue nodes, %ld objects in %ld blocks, %ld events, %ld violations, %ld commands\n",
            img.n_pages, img.n_table_pages, img.n_objects, st.threads, st.mvar_nodes, st.objects, st.blocks,

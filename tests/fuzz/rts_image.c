@@ -350,3 +350,12 @@ void rts_image_restore(RtsImage *img)
     img->n_touched = 0;
     img->touched_overflow = false;
 }
+
+RtsDecodeStats rts_image_decode(RtsImage *img)
+{
+    RtsKnown k = { img->known, img->n_known };
+    RtsDecodeStats st;
+    rts_decode_all(rts_image_read, img, img->header, &k, &st);
+    rts_image_restore(img);
+    return st;
+}

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "rts_decode_all.h"
 
 #define RTS_IMAGE_PAGE 4096u
 #define RTS_IMAGE_MAX_OBJECTS 2048
@@ -73,5 +74,8 @@ void rts_image_patch(RtsImage *img, const uint8_t *data, size_t size, bool table
 int rts_image_write(RtsImage *img, uint64_t addr, const void *buf, size_t len);
 /* Put the working copy back as snapshotted. */
 void rts_image_restore(RtsImage *img);
+/* Run every decoder over the working copy as corrupted so far (with the
+ * image's known objects), then restore it; what they found. */
+RtsDecodeStats rts_image_decode(RtsImage *img);
 
 #endif
