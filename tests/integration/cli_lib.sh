@@ -54,6 +54,21 @@ run_ex() {
     "$@"
 }
 
+# compare_stops NAME [WRAPPER...]: run $TMP/NAME.cmds (run_ex) under rtsdb
+# and under gdb on $prog, each behind WRAPPER if given, and compare what
+# the caller's `stops FILE` keeps of their outputs, line by line.
+compare_stops() {
+    name=$1
+    shift
+    run_ex "$TMP/$name.cmds" "$@" timeout 60 "$RTSDB" -q --batch "$prog" >"$TMP/$name.rtsdb" 2>&1
+    run_ex "$TMP/$name.cmds" "$@" timeout 60 gdb -nx -q --batch "$prog" >"$TMP/$name.gdb" 2>&1
+    stops "$TMP/$name.rtsdb" >"$TMP/$name.rtsdb.stops"
+    stops "$TMP/$name.gdb" >"$TMP/$name.gdb.stops"
+    [ -s "$TMP/$name.gdb.stops" ] || fail "$name: gdb stopped nowhere"
+    diff -u "$TMP/$name.gdb.stops" "$TMP/$name.rtsdb.stops" \
+        || { fail "$name: rtsdb and gdb disagree"; cat "$TMP/$name.rtsdb"; }
+}
+
 # The test's status: 0, or 1 after the failure count (and the output
 # named by LAST_OUT, when a test sets it).
 finish_test() {

@@ -34,21 +34,9 @@ stops() {
             -e 's/ from [^ ]*$/ from LIB/' -e '/^__GI_getenv /s/name=name@entry=/name=/'
 }
 
-# compare NAME [WRAPPER]: run $TMP/NAME.cmds under both debuggers.
-compare() {
-    name=$1
-    shift
-    run_ex "$TMP/$name.cmds" "$@" timeout 60 "$RTSDB" -q --batch "$prog" >"$TMP/$name.rtsdb" 2>&1
-    run_ex "$TMP/$name.cmds" "$@" timeout 60 gdb -nx -q --batch "$prog" >"$TMP/$name.gdb" 2>&1
-    stops "$TMP/$name.rtsdb" >"$TMP/$name.rtsdb.stops"
-    stops "$TMP/$name.gdb" >"$TMP/$name.gdb.stops"
-    [ -s "$TMP/$name.gdb.stops" ] || fail "$name: gdb stopped nowhere"
-    diff -u "$TMP/$name.gdb.stops" "$TMP/$name.rtsdb.stops" \
-        || { fail "$name: rtsdb and gdb disagree"; cat "$TMP/$name.rtsdb"; }
-}
 
 printf '%s\n' 'break main' run step step finish next next next >"$TMP/tail.cmds"
-compare tail
+compare_stops tail
 grep -Eq '^(0x[0-9a-f]+ in getenv \(\)|__GI_getenv \(.*\) at .*getenv\.c:[0-9]+)' "$TMP/tail.rtsdb" \
     || fail "step through getenv@plt did not stop in getenv"
 
@@ -60,7 +48,7 @@ WRAP
 chmod +x "$TMP/nodebug.sh"
 if [ -d /usr/lib/debug ] && "$TMP/nodebug.sh" true 2>/dev/null; then
     printf '%s\n' 'break main' run step step step step step step step >"$TMP/nodebug.cmds"
-    compare nodebug "$TMP/nodebug.sh"
+    compare_stops nodebug "$TMP/nodebug.sh"
     grep -q '^\[Inferior 1 (process [0-9]*) exited normally\]$' "$TMP/nodebug.rtsdb" \
         || fail "step off main's end into a libc without symbols did not run to the exit"
 else

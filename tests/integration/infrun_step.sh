@@ -30,16 +30,6 @@ stops() {
         | sed -E -e 's/0x[0-9a-f]+/ADDR/g' -e 's/process [0-9]+/process PID/'
 }
 
-# compare NAME: run $TMP/NAME.cmds under both debuggers on $prog.
-compare() {
-    run_ex "$TMP/$1.cmds" timeout 60 "$RTSDB" -q --batch "$prog" >"$TMP/$1.rtsdb" 2>&1
-    run_ex "$TMP/$1.cmds" timeout 60 gdb -nx -q --batch "$prog" >"$TMP/$1.gdb" 2>&1
-    stops "$TMP/$1.rtsdb" >"$TMP/$1.rtsdb.stops"
-    stops "$TMP/$1.gdb" >"$TMP/$1.gdb.stops"
-    [ -s "$TMP/$1.gdb.stops" ] || fail "$1: gdb stopped nowhere"
-    diff -u "$TMP/$1.gdb.stops" "$TMP/$1.rtsdb.stops" \
-        || { fail "$1: rtsdb and gdb disagree"; cat "$TMP/$1.rtsdb"; }
-}
 
 # Errors before the program runs.
 out=$("$RTSDB" -q --batch -ex step "$PROG" 2>&1)
@@ -49,12 +39,12 @@ check_eq "step without a process" "The program is not being run." "$out"
 prog=$PROG
 printf '%s\n' 'break main' run step step step step step step step step step 'step 3' \
     step step step step step >"$TMP/walk.cmds"
-compare walk
+compare_stops walk
 # add's entry (two rows again), "step 2", then off main's end into libc,
 # which has no lines: gdb stops there, then runs it to the exit.
 printf '%s\n' 'break add' 'break infrun_step.c:52' run 'info line *$pc' 'step 2' 'delete 1' continue \
     step step step >"$TMP/exit.cmds"
-compare exit
+compare_stops exit
 grep -q '^Single stepping until exit from function __libc_start_call_main,$' "$TMP/exit.rtsdb" \
     || fail "step in libc without lines"
 grep -q '^The program is not being run.$' "$TMP/exit.rtsdb" || fail "step after the exit"
@@ -71,13 +61,13 @@ grep -q '^Breakpoint 1, main () at .*infrun_step.c:45$' "$TMP/walk.rtsdb" \
 # "next" shares step's rules (calls and inlined calls run through): line
 # by line down main and off its end.
 printf '%s\n' 'break main' run next next next next next next next next next >"$TMP/next.cmds"
-compare next
+compare_stops next
 
 # A breakpoint in a function that next runs through, or that step enters,
 # is hit there (the step lands on it), and the stepping command ends.
 printf '%s\n' 'break main' run 'break add' next next step 'step 100' 'info breakpoints' \
     >"$TMP/bpstep.cmds"
-compare bpstep
+compare_stops bpstep
 [ "$(grep -c '^Breakpoint 2, add ' "$TMP/bpstep.rtsdb")" = 2 ] \
     || fail "next/step over add did not hit its breakpoint twice"
 
@@ -87,14 +77,14 @@ compare bpstep
 # same files, so they agree either way).
 prog="$DEBUGGEE/infrun_step_dyn"
 printf '%s\n' 'break main' run 'step 6' step step step step >"$TMP/dyn.cmds"
-compare dyn
+compare_stops dyn
 
 # pingpong_main's entry: '{' (56) and the first statement (57) share it.
 prog="$top_builddir/examples/pingpong"
 if [ -x "$prog" ]; then
     printf '%s\n' 'break pingpong_main' 'info line pingpong_main' run step step kill \
         >"$TMP/pingpong.cmds"
-    compare pingpong
+    compare_stops pingpong
     grep -q 'pingpong_main (argc=1, argv=ADDR) at .*pingpong.c:57$' "$TMP/pingpong.rtsdb.stops" \
         || fail "break pingpong_main: not at line 57"
 else

@@ -43,22 +43,12 @@ stops() {
         | sed -E -e 's/0x0*(5|7f)[0-9a-f]{10,11}/ADDR/g' -e 's/process [0-9]+/process PID/'
 }
 
-# compare NAME: run $TMP/NAME.cmds under both debuggers.
-compare() {
-    run_ex "$TMP/$1.cmds" timeout 60 "$RTSDB" -q --batch "$prog" >"$TMP/$1.rtsdb" 2>&1
-    run_ex "$TMP/$1.cmds" timeout 60 gdb -nx -q --batch "$prog" >"$TMP/$1.gdb" 2>&1
-    stops "$TMP/$1.rtsdb" >"$TMP/$1.rtsdb.stops"
-    stops "$TMP/$1.gdb" >"$TMP/$1.gdb.stops"
-    [ -s "$TMP/$1.gdb.stops" ] || fail "$1: gdb stopped nowhere"
-    diff -u "$TMP/$1.gdb.stops" "$TMP/$1.rtsdb.stops" \
-        || { fail "$1: rtsdb and gdb disagree"; cat "$TMP/$1.rtsdb"; }
-}
 
 # 1. Breakpoints by line, before "run" and after a stop.
 printf '%s\n' 'break 28' 'break 20' 'break 37' 'info breakpoints' run 'info breakpoints' \
     'break infrun_until.c:32' 'break 36' continue 'info breakpoints' continue \
     >"$TMP/lines.cmds"
-compare lines
+compare_stops lines
 grep -q '^Breakpoint 1 at 0x[0-9a-f]*: file .*infrun_until.c, line 29\.$' "$TMP/lines.rtsdb" \
     || fail "break 28 before run: not moved to line 29"
 grep -q '^Breakpoint 1, main () at .*infrun_until.c:29$' "$TMP/lines.rtsdb" \
@@ -68,9 +58,9 @@ grep -q '^Breakpoint 1, main () at .*infrun_until.c:29$' "$TMP/lines.rtsdb" \
 SETS=no
 printf '%s\n' 'break main' run next next next next next until until until until until \
     >"$TMP/until.cmds"
-compare until
+compare_stops until
 printf '%s\n' 'break square' run until until stepi stepi until until >"$TMP/until_out.cmds"
-compare until_out
+compare_stops until_out
 grep -q '^main () at .*infrun_until.c:31$' "$TMP/until_out.rtsdb" \
     || fail "until out of square did not go on to main's next line"
 
@@ -78,7 +68,7 @@ grep -q '^main () at .*infrun_until.c:31$' "$TMP/until_out.rtsdb" \
 printf '%s\n' 'break main' run 'break 30' continue 'break square' 'break 31' 'stepi 20' stepi \
     'nexti 20' 'info breakpoints' 'delete 3' 'nexti 3' 'nexti 20' 'info breakpoints' \
     >"$TMP/stepi.cmds"
-compare stepi
+compare_stops stepi
 grep -q '^Breakpoint 4, main () at .*infrun_until.c:31$' "$TMP/stepi.rtsdb" \
     || fail "nexti onto break 31 not reported"
 
@@ -86,7 +76,7 @@ grep -q '^Breakpoint 4, main () at .*infrun_until.c:31$' "$TMP/stepi.rtsdb" \
 # address, from its frame): the call's return hits it.
 printf '%s\n' 'break square' run 'break *((void**)$rbp)[1]' 'delete 1' continue next next next \
     next next 'info breakpoints' >"$TMP/nextret.cmds"
-compare nextret
+compare_stops nextret
 [ "$(grep -c '^Breakpoint 2, ' "$TMP/nextret.rtsdb")" = 2 ] \
     || fail "next over square did not stop on the breakpoint at its return"
 # 5. break FUNC before "run", from the program file; finish out of a
@@ -94,13 +84,13 @@ compare nextret
 SETS=yes
 printf '%s\n' 'break square' 'tbreak main' 'break infrun_until.c:square' 'info breakpoints' \
     run 'info breakpoints' continue >"$TMP/funcs.cmds"
-compare funcs
+compare_stops funcs
 grep -q '^Breakpoint 1 at 0x[0-9a-f]*: file .*infrun_until.c, line 21\.$' "$TMP/funcs.rtsdb" \
     || fail "break square before run: not resolved from the program file"
 prog="$DEBUGGEE/infrun_step"
 printf '%s\n' 'break add' 'break printf' 'info breakpoints' run 'delete 1' continue finish \
     'info breakpoints' >"$TMP/lineless.cmds"
-compare lineless
+compare_stops lineless
 grep -q '^Value returned' "$TMP/lineless.rtsdb" \
     && fail "finish out of printf (no debug info) printed a value"
 finish_test
