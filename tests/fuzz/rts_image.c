@@ -79,22 +79,38 @@ static long page_of(uint64_t page)
     return idx;
 }
 
-static int record_read(void *ctx, uint64_t addr, void *buf, size_t len)
+/* Copy len bytes between buf and the pages at addr, page by page: into the
+ * pages when into_pages, else out of them.  page_data(ctx, page) gives a
+ * page's bytes (NULL: not in the image, -EFAULT). */
+static int copy_paged(uint64_t addr, uint8_t *buf, size_t len, bool into_pages,
+                      uint8_t *(*page_data)(void *ctx, uint64_t page), void *ctx)
 {
-    (void)ctx;
-    uint8_t *out = buf;
     while (len > 0) {
         uint64_t page = addr & ~(uint64_t)(RTS_IMAGE_PAGE - 1);
         size_t off = (size_t)(addr - page), n = RTS_IMAGE_PAGE - off;
         if (n > len) n = len;
-        long i = page_of(page);
-        if (i < 0) return -EFAULT;
-        memcpy(out, sh->pages[i].data + off, n);
-        out += n;
+        uint8_t *data = page_data(ctx, page);
+        if (!data) return -EFAULT;
+        if (into_pages) memcpy(data + off, buf, n);
+        else memcpy(buf, data + off, n);
+        buf += n;
         addr += n;
         len -= n;
     }
     return 0;
+}
+
+static uint8_t *recorded_page(void *ctx, uint64_t page)
+{
+    (void)ctx;
+    long i = page_of(page);
+    return i < 0 ? NULL : sh->pages[i].data;
+}
+
+static int record_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+    (void)ctx;
+    return copy_paged(addr, buf, len, false, recorded_page, NULL);
 }
 
 static void *record(void *arg)
@@ -235,42 +251,33 @@ static long find_page(const RtsImage *img, uint64_t page)
     return lo < img->n_pages && img->pages[lo].addr == page ? (long)lo : -1;
 }
 
+static uint8_t *image_page(void *ctx, uint64_t page)
+{
+    RtsImage *img = ctx;
+    long i = find_page(img, page);
+    return i < 0 ? NULL : img->pages[i].data;
+}
+
 int rts_image_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
-    const RtsImage *img = ctx;
-    uint8_t *out = buf;
-    while (len > 0) {
-        uint64_t page = addr & ~(uint64_t)(RTS_IMAGE_PAGE - 1);
-        size_t off = (size_t)(addr - page), n = RTS_IMAGE_PAGE - off;
-        if (n > len) n = len;
-        long i = find_page(img, page);
-        if (i < 0) return -EFAULT;
-        memcpy(out, img->pages[i].data + off, n);
-        out += n;
-        addr += n;
-        len -= n;
-    }
-    return 0;
+    return copy_paged(addr, buf, len, false, image_page, ctx);
 }
 
 static void touch(RtsImage *img, size_t page);
 
+/* image_page, marking the page touched (rts_image_restore copies it back). */
+static uint8_t *touched_page(void *ctx, uint64_t page)
+{
+    RtsImage *img = ctx;
+    long i = find_page(img, page);
+    if (i < 0) return NULL;
+    touch(img, (size_t)i);
+    return img->pages[i].data;
+}
+
 int rts_image_write(RtsImage *img, uint64_t addr, const void *buf, size_t len)
 {
-    const uint8_t *in = buf;
-    while (len > 0) {
-        uint64_t page = addr & ~(uint64_t)(RTS_IMAGE_PAGE - 1);
-        size_t off = (size_t)(addr - page), n = RTS_IMAGE_PAGE - off;
-        if (n > len) n = len;
-        long i = find_page(img, page);
-        if (i < 0) return -EFAULT;
-        touch(img, (size_t)i);
-        memcpy(img->pages[i].data + off, in, n);
-        in += n;
-        addr += n;
-        len -= n;
-    }
-    return 0;
+    return copy_paged(addr, (uint8_t *)(uintptr_t)buf, len, true, touched_page, img);
 }
 
 /* ---- corruptions ---- */
