@@ -1092,23 +1092,30 @@ static bool module_is_interpreter(struct symtab *st, Dwfl_Module *mod)
     return false;
 }
 
+Elf_Scn *symtab_elf_section(Elf *elf, const char *name, bool prefix, Elf_Scn *after, GElf_Shdr *sh)
+{
+    size_t shstrndx;
+    if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+        return NULL;
+    Elf_Scn *scn = after;
+    while ((scn = elf_nextscn(elf, scn)) != NULL) {
+        const char *sname;
+        if (gelf_getshdr(scn, sh) && (sname = elf_strptr(elf, shstrndx, sh->sh_name))
+            && (prefix ? strncmp(sname, name, strlen(name)) == 0 : strcmp(sname, name) == 0))
+            return scn;
+    }
+    return NULL;
+}
+
 bool symtab_in_plt(struct symtab *st, addr_t addr)
 {
     Dwarf_Addr bias;
     Dwfl_Module *mod = symtab_module_at(st, addr, &bias);
     Elf *elf = mod ? dwfl_module_getelf(mod, &bias) : NULL;
-    size_t shstrndx;
-    if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
-        return false;
-    Elf_Scn *scn = NULL;
-    while ((scn = elf_nextscn(elf, scn)) != NULL) {
-        GElf_Shdr sh;
-        const char *name;
-        if (gelf_getshdr(scn, &sh) && (name = elf_strptr(elf, shstrndx, sh.sh_name))
-            && strncmp(name, ".plt", 4) == 0 && addr - bias >= sh.sh_addr
-            && addr - bias < sh.sh_addr + sh.sh_size)
+    GElf_Shdr sh;
+    for (Elf_Scn *scn = NULL; (scn = symtab_elf_section(elf, ".plt", true, scn, &sh)) != NULL;)
+        if (addr - bias >= sh.sh_addr && addr - bias < sh.sh_addr + sh.sh_size)
             return true;
-    }
     return false;
 }
 

@@ -642,22 +642,12 @@ static int cmd_info_line(struct session *s, const char *args)
 static bool text_bounds(Dwfl_Module *mod, addr_t *lo, addr_t *hi)
 {
     Dwarf_Addr bias;
-    Elf *elf = dwfl_module_getelf(mod, &bias);
-    size_t shstrndx;
-    if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+    GElf_Shdr sh;
+    if (!symtab_elf_section(dwfl_module_getelf(mod, &bias), ".text", false, NULL, &sh))
         return false;
-    Elf_Scn *scn = NULL;
-    while ((scn = elf_nextscn(elf, scn)) != NULL) {
-        GElf_Shdr sh;
-        const char *name;
-        if (gelf_getshdr(scn, &sh) && (name = elf_strptr(elf, shstrndx, sh.sh_name))
-            && strcmp(name, ".text") == 0) {
-            *lo = sh.sh_addr + bias;
-            *hi = sh.sh_addr + sh.sh_size + bias;
-            return true;
-        }
-    }
-    return false;
+    *lo = sh.sh_addr + bias;
+    *hi = sh.sh_addr + sh.sh_size + bias;
+    return true;
 }
 
 static int cmd_info_sharedlibrary(struct session *s, const char *args)

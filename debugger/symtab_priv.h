@@ -48,6 +48,9 @@ struct symtab {
     } hidden_inline;
 };
 
+/* The next section of elf after `after` (NULL: from the first) whose name
+ * is name, or starts with it when prefix; its header in *sh.  NULL: none. */
+Elf_Scn *symtab_elf_section(Elf *elf, const char *name, bool prefix, Elf_Scn *after, GElf_Shdr *sh);
 /* Module containing addr, with its load bias; NULL if none. */
 Dwfl_Module *symtab_module_at(struct symtab *st, addr_t addr, Dwarf_Addr *bias);
 /* The module's path, or "" (never NULL). */

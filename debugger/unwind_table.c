@@ -176,20 +176,12 @@ static int by_start(const void *a, const void *b)
 /* The .eh_frame section of elf: its data and unbiased address. */
 static Elf_Data *eh_frame_section(Elf *elf, GElf_Addr *addr)
 {
-    size_t shstrndx;
-    Elf_Scn *scn = NULL;
-    if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+    GElf_Shdr sh;
+    Elf_Scn *scn = symtab_elf_section(elf, ".eh_frame", false, NULL, &sh);
+    if (!scn || sh.sh_type != SHT_PROGBITS)
         return NULL;
-    while ((scn = elf_nextscn(elf, scn)) != NULL) {
-        GElf_Shdr sh;
-        const char *name;
-        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS
-            || !(name = elf_strptr(elf, shstrndx, sh.sh_name)) || strcmp(name, ".eh_frame") != 0)
-            continue;
-        *addr = sh.sh_addr;
-        return elf_getdata(scn, NULL);
-    }
-    return NULL;
+    *addr = sh.sh_addr;
+    return elf_getdata(scn, NULL);
 }
 
 /* The FDE pointer encoding of the CIE at offset at of the section, or
