@@ -351,15 +351,13 @@ static void check_mvar_queue(Checker *k, uint64_t mvar, struct checked_mvar *m)
             violation(k, mvar, "tail", "queue is empty (head is END_TSO_QUEUE) but tail is not");
         return;
     }
-    uint64_t saved = 0;                 /* Brent's cycle check, as dec_walk_list */
-    uint32_t power = 1, lam = 0;
+    DecCycle cyc = DEC_CYCLE_INIT;
     for (uint32_t n = 0; q != k->end_tso_queue; n++) {
         const char *fname = last ? "link" : "head";
-        if (q == saved) {
+        if (dec_cycle_seen(&cyc, q)) {
             violation(k, mvar, "head", "queue does not end after %u nodes (cycle)", n);
             return;
         }
-        if (++lam == power) { saved = q; power *= 2; lam = 0; }
         uint64_t from = last ? last : mvar, tso = 0;
         const char *why = bad_pointer(k, q);
         if (q == 0) why = "is NULL instead of END_TSO_QUEUE";
@@ -392,7 +390,7 @@ static void check_mvar_queue(Checker *k, uint64_t mvar, struct checked_mvar *m)
         last = q;
         q = next;
         if (n > 100000) {
-            violation(k, mvar, "head", "queue does not end after %u nodes (cycle)", n);
+            violation(k, mvar, "head", "queue does not end after %u nodes (too long)", n);
             return;
         }
     }

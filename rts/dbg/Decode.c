@@ -173,15 +173,15 @@ int dec_walk_list(AbiReader *r, uint64_t first, const char *strct, const char *l
         if (problem) snprintf(problem, problen, "the ABI table has no %s.%s", strct, link);
         return 0;
     }
-    /* Brent's cycle detection: a saved node, moved every power of two steps */
-    uint64_t saved = 0, p = first;
-    int power = 1, lam = 0, n = 0;
+    DecCycle cyc = DEC_CYCLE_INIT;
+    uint64_t p = first;
+    int n = 0;
     while (p && p != end) {
         if (n >= max) {
             if (problem) snprintf(problem, problen, "stopped after %d entries (list too long or corrupt)", max);
             break;
         }
-        if (p == saved) {
+        if (dec_cycle_seen(&cyc, p)) {
             if (problem) snprintf(problem, problen, "the list has a cycle at 0x%" PRIx64, p);
             break;
         }
@@ -193,7 +193,6 @@ int dec_walk_list(AbiReader *r, uint64_t first, const char *strct, const char *l
         }
         n++;
         if (cb && !cb(r, p, arg)) break;
-        if (++lam == power) { saved = p; power *= 2; lam = 0; }
         uint64_t next = 0;
         if (abi_read_field(r, p, lf, &next) < 0) {
             if (problem) snprintf(problem, problen, "cannot read %s.%s of 0x%" PRIx64, strct, link, p);
@@ -507,14 +506,13 @@ int dec_for_each_mut_entry(AbiReader *r, uint32_t cap, uint32_t gen,
     if (abi_get(r, c.addr, "Capability", "mut_lists", &lists) < 0 || !lists) return -1;
     if (abi_read(r, lists + 8 * (uint64_t)gen, &bd, 8) < 0) return -1;
     DecMutEntry e = { .cap = cap, .gen = gen };
-    int n = 0, nb = 0, power = 1, lam = 0;
-    uint64_t saved = 0;                 /* Brent's cycle check, as dec_walk_list */
+    int n = 0, nb = 0;
+    DecCycle cyc = DEC_CYCLE_INIT;
     for (; bd && nb < MAX_MUTLIST_BLOCKS; nb++) {
-        if (bd == saved) {
+        if (dec_cycle_seen(&cyc, bd)) {
             if (bad_block) *bad_block = bd;
             return n;
         }
-        if (++lam == power) { saved = bd; power *= 2; lam = 0; }
         AbiObject o;
         uint64_t start = 0, free = 0, link = 0;
         abi_load(r, bd, "bdescr", &o);
@@ -528,7 +526,7 @@ int dec_for_each_mut_entry(AbiReader *r, uint32_t cap, uint32_t gen,
             n++;
             if (!cb(r, &e, arg)) return n;
         }
-        if (abi_obj_get(&o, "link", &link) < 0 || link == bd) break;
+        if (abi_obj_get(&o, "link", &link) < 0) break;
         bd = link;
     }
     if (bd && nb == MAX_MUTLIST_BLOCKS && bad_block) *bad_block = bd;
@@ -887,12 +885,11 @@ int dec_for_each_thread(AbiReader *r, bool (*cb)(AbiReader *r, uint64_t tso, voi
         DecGen d;
         if (dec_gen(r, g, &d) < 0) continue;
         /* bounded, cycle-checked walk along global_link */
-        uint64_t saved = 0, t = d.threads;
-        int power = 1, lam = 0;
-        for (int n = 0; t && t != eg->addr && n < MAX_THREADS && t != saved; n++) {
+        DecCycle cyc = DEC_CYCLE_INIT;
+        uint64_t t = d.threads;
+        for (int n = 0; t && t != eg->addr && n < MAX_THREADS && !dec_cycle_seen(&cyc, t); n++) {
             visited++;
             if (!cb(r, t, arg)) return visited;
-            if (++lam == power) { saved = t; power *= 2; lam = 0; }
             uint64_t next = 0;
             if (abi_get(r, t, "StgTSO", "global_link", &next) < 0) break;
             t = next;

@@ -15,6 +15,19 @@
 #include <stdarg.h>
 #include "AbiReader.h"
 
+/* Brent's cycle detection for a walk along links in untrusted memory:
+ * call dec_cycle_seen with each node before following it; true when the
+ * node was met before (a saved node, moved every power of two steps, is
+ * met again within twice the cycle's length).  Start from DEC_CYCLE_INIT. */
+typedef struct DecCycle { uint64_t saved; uint32_t power, lam; } DecCycle;
+#define DEC_CYCLE_INIT { 0, 1, 0 }
+static inline bool dec_cycle_seen(DecCycle *c, uint64_t p)
+{
+    if (p == c->saved) return true;
+    if (++c->lam == c->power) { c->saved = p; c->power *= 2; c->lam = 0; }
+    return false;
+}
+
 /* Where output goes: text lines for people. */
 typedef struct DecodeOut {
     void (*emit)(void *ctx, const char *text);
