@@ -23,9 +23,9 @@ tests_fuzz_fuzz_abi_reader_CPPFLAGS = $(RTS_FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_abi_reader_LDADD = tests/fuzz/librts_fuzz.la rts/librts.la
 tests_fuzz_fuzz_abi_reader_LDFLAGS = $(AM_LDFLAGS) -static
 
-RTS_FUZZ_LIBSRC = tests/fuzz/rts_image.c tests/fuzz/rts_decode_all.c rts/dbg/AbiReader.c rts/dbg/Decode.c \
-	rts/dbg/HeapWalk.c rts/dbg/Check.c rts/dbg/Events.c commands/rts_plugin.c commands/rts_basic.c \
-	commands/rts_heap.c commands/rts_events.c commands/rts_trace.c commands/rts_bt.c commands/rts_watch.c
+# the plugin's and the decoders' C files, as the plugin is built from them
+RTS_FUZZ_LIBSRC = tests/fuzz/rts_image.c tests/fuzz/rts_decode_all.c \
+	$(filter %.c,$(RTS_ABI_DECODER_SOURCES) $(RTS_PLUGIN_SOURCES))
 fuzz-rts: rts/librts.la
 	@command -v clang >/dev/null || { echo "make fuzz-rts: clang not found (apt-get install clang)"; exit 1; }
 	@mkdir -p tests/fuzz

@@ -87,7 +87,6 @@ void hw_cache_end(AbiReader *r)
 
 struct layout {
     uint64_t serial;            /* the reader's abi_open it was read from */
-    const AbiReader *r;
     int t_thunk, t_ind, t_blackhole, t_bq, t_mvar_clean, t_mvar_dirty, t_mvar_q, t_tso, t_stack,
         t_weak, t_dead_weak, t_mutvar_clean, t_mutvar_dirty, t_arr_words, t_arr_clean, t_arr_dirty,
         t_upd, t_root, t_stop, t_ret_small, t_constr_static, t_fun_static, t_thunk_static,
@@ -121,9 +120,8 @@ static uint32_t field_off(AbiReader *r, const char *s, const char *f)
 
 static const struct layout *layout(AbiReader *r)
 {
-    if (L.r == r && L.serial == r->serial) return &L;
+    if (L.serial == r->serial) return &L;
     memset(&L, 0, sizeof L);
-    L.r = r;
     L.serial = r->serial;
 #define T(field, name) L.field = hw_type(r, name)
     T(t_thunk, "THUNK"); T(t_ind, "IND"); T(t_blackhole, "BLACKHOLE"); T(t_bq, "BLOCKING_QUEUE");
